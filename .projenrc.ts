@@ -1,0 +1,53 @@
+import { cdk8s, javascript } from 'projen';
+
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'cdk8s-sidecars',
+  description: 'Typed Kubernetes native sidecars for cdk8s: ordering, probes, resources and grace periods declared, validated at synth',
+  author: 'cdk8s-sidecars maintainers',
+  authorAddress: 'maintainers@cdk8s-sidecars.dev',
+  repositoryUrl: 'https://github.com/cdk8s-sidecars/cdk8s-sidecars.git',
+  keywords: ['cdk8s', 'kubernetes', 'sidecar', 'native-sidecar', 'init-containers', 'cdk8s-plus'],
+  defaultReleaseBranch: 'main',
+  projenrcTs: true,
+  packageManager: javascript.NodePackageManager.NPM,
+  jsiiVersion: '~6.0.0',
+  cdk8sVersion: '2.70.106',
+  constructsVersion: '10.8.1',
+  peerDeps: ['cdk8s-plus-30@^2.4.10'],
+  devDeps: ['@types/node@^20', 'fast-check@^3'],
+  github: false,
+  buildWorkflow: false,
+  release: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  vscode: false,
+  sampleCode: false,
+  integrationTestAutoDiscover: false,
+  typecheckTests: true,
+  jestOptions: {
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      // The property-based suites run thousands of synths; give them room on a busy CI box.
+      testTimeout: 120_000,
+    },
+  },
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples', 'bench', 'projenrc', '.projenrc.ts'],
+  },
+  gitignore: ['/dist/examples/', '/.tmp/'],
+});
+
+project.tasks.addEnvironment('JSII_SILENCE_SUPPORT_WARNING', '1');
+project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
+// `npm ci` rejects this lockfile on Linux (optional native bindings for other platforms are
+// missing from the registry); `npm install` with the committed lockfile installs the same tree.
+project.tasks.tryFind('install:ci')?.reset('npm install --no-audit --no-fund');
+project.compileTask.reset('jsii --fail-on-warnings');
+
+project.addTask('example', {
+  description: 'Synthesize every app under examples/ to dist/examples/ and print each workload\'s start order and effective requests',
+  exec: 'ts-node --project test/tsconfig.json --transpile-only examples/run-all.ts',
+});
+
+project.synth();

@@ -1,0 +1,2 @@
+export * from './rules/violation';
+export { ManifestValidator } from './rules/engine';

@@ -1,0 +1,60 @@
+/**
+ * Where each workload kind keeps its pod spec, and the field path prefix the API server uses
+ * for errors inside it.
+ */
+const POD_SPEC_PATHS: Record<string, string[]> = {
+  Pod: ['spec'],
+  Deployment: ['spec', 'template', 'spec'],
+  StatefulSet: ['spec', 'template', 'spec'],
+  DaemonSet: ['spec', 'template', 'spec'],
+  ReplicaSet: ['spec', 'template', 'spec'],
+  ReplicationController: ['spec', 'template', 'spec'],
+  Job: ['spec', 'template', 'spec'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+  PodTemplate: ['template', 'spec'],
+};
+
+/** The kinds whose pod spec the engine understands. */
+export const WORKLOAD_KINDS = Object.keys(POD_SPEC_PATHS);
+
+/** A pod spec found inside a manifest. */
+export interface LocatedPodSpec {
+  /** The pod spec object (never undefined; `{}` when the manifest has none). */
+  readonly spec: any;
+  /** Field path of the pod spec from the object root, e.g. `spec.template.spec`. */
+  readonly specPath: string;
+  /** True for a bare Pod; false for a template inside a controller. */
+  readonly isPod: boolean;
+  /** True when the pods run to completion (Job, CronJob): sidecars must not block them. */
+  readonly runsToCompletion: boolean;
+}
+
+/**
+ * Find the pod spec of a workload manifest, or `undefined` for kinds that have none.
+ */
+export function locatePodSpec(manifest: any): LocatedPodSpec | undefined {
+  const kind = manifest?.kind;
+  if (typeof kind !== 'string' || !(kind in POD_SPEC_PATHS)) return undefined;
+  const segments = POD_SPEC_PATHS[kind];
+  let node: any = manifest;
+  for (const segment of segments) {
+    node = node !== null && typeof node === 'object' ? node[segment] : undefined;
+  }
+  return {
+    spec: node !== null && typeof node === 'object' && !Array.isArray(node) ? node : {},
+    specPath: segments.join('.'),
+    isPod: kind === 'Pod',
+    runsToCompletion: kind === 'Job' || kind === 'CronJob',
+  };
+}
+
+/** Whether an init container entry is a native sidecar (`restartPolicy: Always`, exactly). */
+export function isSidecar(initContainer: any): boolean {
+  return initContainer?.restartPolicy === 'Always';
+}
+
+/** The entries of a container list, tolerating absent or malformed lists. */
+export function containerList(spec: any, field: 'containers' | 'initContainers' | 'ephemeralContainers'): any[] {
+  const list = spec?.[field];
+  return Array.isArray(list) ? list : [];
+}

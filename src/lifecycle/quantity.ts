@@ -1,0 +1,118 @@
+/**
+ * Kubernetes resource quantities (`500m`, `1.5Gi`, `1e3`, `2`), parsed exactly.
+ *
+ * Values are held as a bigint count of nano-units so that sums and comparisons of CPU
+ * millicores and memory bytes are exact (floating point would turn `0.1 + 0.2` cores into
+ * a request the scheduler never sees). Parsing follows apimachinery's `resource.ParseQuantity`:
+ * a signed decimal number, then either a binary suffix (Ki..Ei), a decimal SI suffix
+ * (n, u, m, "", k, M, G, T, P, E) or a decimal exponent (`e3`, `E-2`). Values finer than one
+ * nano-unit are rounded up, as the API server does.
+ */
+
+const NANO = 1_000_000_000n;
+
+const BINARY_SUFFIXES: Record<string, bigint> = {
+  Ki: 1n << 10n,
+  Mi: 1n << 20n,
+  Gi: 1n << 30n,
+  Ti: 1n << 40n,
+  Pi: 1n << 50n,
+  Ei: 1n << 60n,
+};
+
+/** Decimal suffixes as powers of ten. */
+const DECIMAL_SUFFIXES: Record<string, number> = {
+  'n': -9,
+  'u': -6,
+  'm': -3,
+  '': 0,
+  'k': 3,
+  'M': 6,
+  'G': 9,
+  'T': 12,
+  'P': 15,
+  'E': 18,
+};
+
+const QUANTITY_PATTERN = /^([+-]?)(\d+(?:\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?\d+)?$/;
+
+/** A parsed quantity: an exact count of nano-units (1 core = 1e9, 1 byte = 1e9). */
+export type Nanos = bigint;
+
+/**
+ * Parse a Kubernetes quantity. Returns `undefined` when the text is not a valid quantity.
+ * Numbers (as YAML often carries `cpu: 2`) are accepted and read as their decimal text.
+ */
+export function parseQuantity(input: unknown): Nanos | undefined {
+  if (typeof input === 'number') {
+    if (!Number.isFinite(input)) return undefined;
+    return parseQuantity(numberToText(input));
+  }
+  if (typeof input !== 'string') return undefined;
+  const match = QUANTITY_PATTERN.exec(input);
+  if (!match) return undefined;
+  const [, sign, digits, suffix = ''] = match;
+  const [intPart, fracPart = ''] = digits.split('.');
+  // mantissa = digitsAsInteger * 10^-fracLen
+  const mantissa = BigInt((intPart || '0') + fracPart);
+  let exponent = -fracPart.length;
+  let multiplier = 1n;
+  if (suffix in BINARY_SUFFIXES) {
+    multiplier = BINARY_SUFFIXES[suffix];
+  } else if (suffix in DECIMAL_SUFFIXES) {
+    exponent += DECIMAL_SUFFIXES[suffix];
+  } else {
+    exponent += Number(suffix.slice(1));
+  }
+  // nanos = mantissa * multiplier * 10^(exponent + 9), rounded up (away from zero)
+  const scale = exponent + 9;
+  let nanos: bigint;
+  if (scale >= 0) {
+    nanos = mantissa * multiplier * 10n ** BigInt(scale);
+  } else {
+    const divisor = 10n ** BigInt(-scale);
+    const product = mantissa * multiplier;
+    nanos = product / divisor + (product % divisor === 0n ? 0n : 1n);
+  }
+  return sign === '-' ? -nanos : nanos;
+}
+
+/** Whether the value is a well-formed quantity. */
+export function isQuantity(input: unknown): boolean {
+  return parseQuantity(input) !== undefined;
+}
+
+/**
+ * Render nano-units the way people write them: whole values with the largest exact binary
+ * suffix (`640Mi`, `2Gi`) or decimal suffix (`1G`, `2`), fractions of a unit in millis (`1100m`)
+ * or, below that, in micro/nano units.
+ */
+export function formatQuantity(nanos: Nanos): string {
+  if (nanos < 0n) return '-' + formatQuantity(-nanos);
+  if (nanos === 0n) return '0';
+  if (nanos % NANO === 0n) {
+    const units = nanos / NANO;
+    for (const suffix of ['Ei', 'Pi', 'Ti', 'Gi', 'Mi', 'Ki']) {
+      const size = BINARY_SUFFIXES[suffix];
+      if (units >= size && units % size === 0n && units >= 1024n) return `${units / size}${suffix}`;
+    }
+    for (const suffix of ['E', 'P', 'T', 'G', 'M', 'k']) {
+      const size = 10n ** BigInt(DECIMAL_SUFFIXES[suffix]);
+      if (units % size === 0n) return `${units / size}${suffix}`;
+    }
+    return units.toString();
+  }
+  if (nanos % 1_000_000n === 0n) return `${nanos / 1_000_000n}m`;
+  if (nanos % 1_000n === 0n) return `${nanos / 1_000n}u`;
+  return `${nanos}n`;
+}
+
+/** Whether a quantity is a whole number of units (required for some resources, e.g. hugepages counts). */
+export function isWholeUnits(nanos: Nanos): boolean {
+  return nanos % NANO === 0n;
+}
+
+function numberToText(value: number): string {
+  // Avoid exponent notation with a '+' that the pattern reads fine anyway; keep it simple.
+  return Number.isInteger(value) ? value.toFixed(0) : String(value);
+}

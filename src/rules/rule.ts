@@ -1,0 +1,45 @@
+import { LocatedPodSpec } from '../lifecycle/pod-spec';
+import { KubeVersion } from '../version';
+import { Severity } from './violation';
+
+/**
+ * What a rule sees: one workload manifest and its pod spec. Rules are pure functions of this.
+ */
+export interface RuleContext extends LocatedPodSpec {
+  /** The whole manifest as rendered (never mutated by rules). */
+  readonly manifest: any;
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string;
+  /** The target Kubernetes version. */
+  readonly version: KubeVersion;
+  /**
+   * True when the manifest was rendered by this library's constructs (typed intent was
+   * declared), false for plain YAML. Some lifecycle rules are stricter for typed input.
+   */
+  readonly fromConstructs: boolean;
+}
+
+/**
+ * One finding of a rule. `path` is relative to the pod spec (`initContainers[0].startupProbe`,
+ * `restartPolicy`); the engine prefixes the pod spec's own path. A finding about a field outside
+ * the pod spec sets `objectPath` (from the object root) instead.
+ */
+export interface Finding {
+  readonly path?: string;
+  readonly objectPath?: string;
+  readonly message: string;
+  readonly fix?: string;
+  /** Overrides the rule's default severity for this finding. */
+  readonly severity?: Severity;
+}
+
+/** A rule: an id, a default severity, documentation, and a pure check. */
+export interface Rule {
+  /** `SC` + three digits; the family is the first digit (see RULES.md). */
+  readonly id: string;
+  readonly severity: Severity;
+  /** One line: what the rule looks for. */
+  readonly title: string;
+  check(context: RuleContext): Finding[];
+}

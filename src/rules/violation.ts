@@ -1,0 +1,55 @@
+/**
+ * How serious a violation is.
+ */
+export enum Severity {
+  /** The API server would reject the manifest, or the workload will hang or fail. */
+  ERROR = 'error',
+  /** Accepted by Kubernetes, but most likely a bug. */
+  WARNING = 'warning',
+  /** Advice. */
+  INFO = 'info',
+}
+
+/**
+ * One finding of the rule engine on a rendered manifest.
+ */
+export interface Violation {
+  /** Stable rule id, e.g. `SC102`; see RULES.md. */
+  readonly ruleId: string;
+  /** How serious the finding is. */
+  readonly severity: Severity;
+  /** What is wrong, naming the container, the field and the value. */
+  readonly message: string;
+  /** The `kind` of the offending object (`<unknown>` when it has none). */
+  readonly kind: string;
+  /** The `metadata.name` of the offending object (`<unnamed>` when it has none). */
+  readonly name: string;
+  /**
+   * The `metadata.namespace` of the offending object.
+   * @default - the object has no namespace
+   */
+  readonly namespace?: string;
+  /**
+   * The Kubernetes field path from the object's root, exactly as the API server prints it,
+   * e.g. `spec.template.spec.initContainers[0].readinessProbe`.
+   */
+  readonly path: string;
+  /**
+   * How to fix it.
+   * @default - no fix is suggested
+   */
+  readonly fix?: string;
+}
+
+/**
+ * Options for `ManifestValidator.validate`.
+ */
+export interface ValidationOptions {
+  /**
+   * The Kubernetes minor version the manifests are meant for, e.g. `'1.33'`.
+   * Some verdicts change with the version (native sidecars need 1.29+, container restart
+   * rules are accepted from 1.35, pod-level resources from 1.34).
+   * @default '1.33'
+   */
+  readonly kubernetesVersion?: string;
+}

@@ -1,0 +1,29 @@
+/** The Kubernetes version assumed when none is given. */
+export const DEFAULT_KUBERNETES_VERSION = '1.33';
+
+/** A Kubernetes `major.minor` version. */
+export interface KubeVersion {
+  readonly major: number;
+  readonly minor: number;
+  /** The text as given, for messages. */
+  readonly text: string;
+}
+
+const VERSION_PATTERN = /^v?(\d+)\.(\d+)(?:\.\d+)?$/;
+
+/**
+ * Parse `'1.33'`, `'v1.33'` or `'1.33.2'`. Throws a plain error naming the bad value otherwise.
+ */
+export function parseKubeVersion(text: string | undefined, where = 'kubernetesVersion'): KubeVersion {
+  const value = text ?? DEFAULT_KUBERNETES_VERSION;
+  const match = VERSION_PATTERN.exec(String(value).trim());
+  if (!match) {
+    throw new Error(`${where} "${value}" is not a Kubernetes version; use "major.minor", e.g. "${DEFAULT_KUBERNETES_VERSION}"`);
+  }
+  return { major: Number(match[1]), minor: Number(match[2]), text: `${match[1]}.${match[2]}` };
+}
+
+/** Whether `version` is at least `1.<minor>`. */
+export function isAtLeast(version: KubeVersion, minor: number): boolean {
+  return version.major > 1 || (version.major === 1 && version.minor >= minor);
+}
