@@ -39,7 +39,13 @@ export interface Rule {
   /** `SC` + three digits; the family is the first digit (see RULES.md). */
   readonly id: string;
   readonly severity: Severity;
-  /** One line: what the rule looks for. */
+  /** Cause, one line: what the rule looks for (RULES.md "Cause"). */
   readonly title: string;
+  /** Why it matters (RULES.md "Why"). */
+  readonly why: string;
+  /** How to fix it, in general (RULES.md "Fix"). */
+  readonly fix: string;
+  /** Where the behaviour is defined: an API-server function, a KEP or a doc (RULES.md "Source"). */
+  readonly source: string;
   check(context: RuleContext): Finding[];
 }
