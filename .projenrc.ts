@@ -35,6 +35,11 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     dirs: ['src'],
     devdirs: ['test', 'examples', 'bench', 'projenrc', '.projenrc.ts'],
   },
+  tsconfigDev: {
+    // test/tsconfig.json also type-checks the examples, benchmarks and scripts.
+    include: ['../examples/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts'],
+    compilerOptions: {},
+  },
   gitignore: ['/dist/examples/', '/.tmp/'],
 });
 

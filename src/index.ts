@@ -1,2 +1,14 @@
+export * from './annotations';
+export * from './dependency';
+export * from './init-container';
 export * from './rules/violation';
 export { ManifestValidator } from './rules/engine';
+export * from './workloads/options';
+export * from './workloads/summary';
+export * from './workloads/workload';
+export * from './workloads/pod';
+export * from './workloads/job';
+export * from './workloads/deployment';
+export * from './workloads/stateful-set';
+export * from './workloads/daemon-set';
+export * from './workloads/cron-job';

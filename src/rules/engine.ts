@@ -2,10 +2,13 @@ import { locatePodSpec } from '../lifecycle/pod-spec';
 import { KubeVersion, parseKubeVersion } from '../version';
 import { RULES } from './pack';
 import { Finding, Rule, RuleContext } from './rule';
+import { resolveSuppressions, SuppressionInput } from './suppressions';
 import { Severity, ValidationOptions, Violation } from './violation';
 
 /** Rule id for input the engine cannot read as a Kubernetes object. */
 export const UNUSABLE_INPUT_RULE_ID = 'SC100';
+/** Rule id for malformed suppressions. */
+export const SUPPRESSION_RULE_ID = 'SC001';
 
 /** Options only the library's own doors use. */
 export interface EngineOptions {
@@ -13,6 +16,8 @@ export interface EngineOptions {
   readonly fromConstructs?: boolean;
   /** Run only these rules (tests); defaults to the whole pack. */
   readonly rules?: readonly Rule[];
+  /** Suppressions declared on the construct that rendered the manifests. */
+  readonly suppressions?: readonly SuppressionInput[];
 }
 
 /**
@@ -84,25 +89,29 @@ function validateObject(object: any, version: KubeVersion, rules: readonly Rule[
     version,
     fromConstructs: engine.fromConstructs ?? false,
   };
+  const suppressions = resolveSuppressions(object, engine.suppressions ?? []);
+  const report = (ruleId: string, severity: Severity, finding: Finding) => {
+    out.push({
+      ruleId,
+      severity: finding.severity ?? severity,
+      message: finding.message,
+      kind: context.kind,
+      name,
+      ...(namespace !== undefined ? { namespace } : {}),
+      path: finding.objectPath ?? joinPath(located.specPath, finding.path ?? ''),
+      ...(finding.fix !== undefined ? { fix: finding.fix } : {}),
+    });
+  };
+  for (const problem of suppressions.problems) report(SUPPRESSION_RULE_ID, Severity.ERROR, problem);
   for (const rule of rules) {
+    if (suppressions.ruleIds.has(rule.id)) continue;
     let findings: Finding[];
     try {
       findings = rule.check(context);
     } catch (error) {
       findings = [{ path: '', message: `rule ${rule.id} could not check this object: ${(error as Error).message}` }];
     }
-    for (const finding of findings) {
-      out.push({
-        ruleId: rule.id,
-        severity: finding.severity ?? rule.severity,
-        message: finding.message,
-        kind: context.kind,
-        name,
-        ...(namespace !== undefined ? { namespace } : {}),
-        path: finding.objectPath ?? joinPath(located.specPath, finding.path ?? ''),
-        ...(finding.fix !== undefined ? { fix: finding.fix } : {}),
-      });
-    }
+    for (const finding of findings) report(rule.id, rule.severity, finding);
   }
 }
 

@@ -1,0 +1,117 @@
+import { RULES } from './pack';
+import { Severity } from './violation';
+
+/** The documentation of one rule id: a row of RULES.md. */
+export interface RuleDoc {
+  readonly id: string;
+  readonly severity: Severity;
+  readonly title: string;
+  readonly why: string;
+  readonly fix: string;
+  readonly source: string;
+  /** Where the rule runs: on rendered manifests (every door) or on typed construct input only. */
+  readonly scope: 'manifest' | 'typed API';
+}
+
+/** Rules about the typed dependency API: they need intent that a rendered manifest does not carry. */
+export const TYPED_API_RULES: readonly RuleDoc[] = [
+  {
+    id: 'SC201',
+    severity: Severity.ERROR,
+    title: 'typed dependencies between init containers form a cycle',
+    why: 'init containers start strictly in list order, so no order can satisfy a cycle',
+    fix: 'remove one of the dependencies named in the message',
+    source: 'KEP-753 startup ordering (init containers start in list order)',
+    scope: 'typed API',
+  },
+  {
+    id: 'SC202',
+    severity: Severity.ERROR,
+    title: 'a dependency names a container of another workload, or is declared for a container the workload does not have',
+    why: 'containers of different pods cannot order each other; the dependency could never be honoured',
+    fix: 'depend only on sidecars and run-once init containers added to the same workload',
+    source: 'cdk8s-sidecars typed dependency API',
+    scope: 'typed API',
+  },
+  {
+    id: 'SC203',
+    severity: Severity.ERROR,
+    title: 'a READY dependency on a sidecar without a startupProbe',
+    why: 'the kubelet starts the next container once a sidecar is started: its startupProbe has passed, or without one as soon as the process runs; a readiness probe never gates startup',
+    fix: 'add a startupProbe to the sidecar, or depend on it with condition STARTED',
+    source: 'KEP-753; kubelet startup of restartable init containers',
+    scope: 'typed API',
+  },
+  {
+    id: 'SC204',
+    severity: Severity.ERROR,
+    title: 'a COMPLETED dependency on a sidecar',
+    why: 'a sidecar (restartPolicy: Always) runs for the pod\'s life and is restarted when it exits; it never completes',
+    fix: 'use READY (with a startupProbe on the sidecar) or STARTED; COMPLETED is for run-once init containers',
+    source: 'KEP-753',
+    scope: 'typed API',
+  },
+];
+
+/** Rules about the input itself. */
+export const META_RULES: readonly RuleDoc[] = [
+  {
+    id: 'SC001',
+    severity: Severity.ERROR,
+    title: 'a suppression has no meaningful reason, names an unknown rule id, or names a rule that cannot be suppressed',
+    why: 'a suppression is a decision someone must be able to read later; SC1xx findings are API-server rejections that no suppression can make acceptable',
+    fix: 'give the rule id and a reason of at least 10 characters that says why the rule does not apply; fix SC1xx findings instead',
+    source: 'cdk8s-sidecars suppressions (after cdk-nag)',
+    scope: 'manifest',
+  },
+  {
+    id: 'SC100',
+    severity: Severity.ERROR,
+    title: 'input is not a usable Kubernetes object (not an object, or no kind)',
+    why: 'the API server rejects an object without kind; a linter that skipped it would hide the problem',
+    fix: 'give every document apiVersion, kind and metadata.name',
+    source: 'apimachinery object decoding',
+    scope: 'manifest',
+  },
+];
+
+/** Every rule id with its documentation, in id order. */
+export function ruleCatalog(): RuleDoc[] {
+  const manifestRules: RuleDoc[] = RULES.map(r => ({
+    id: r.id, severity: r.severity, title: r.title, why: r.why, fix: r.fix, source: r.source, scope: 'manifest',
+  }));
+  return [...META_RULES, ...manifestRules, ...TYPED_API_RULES].sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/**
+ * Rule ids that may be suppressed. API-server rejections (SC1xx) and input problems (SC0xx) may
+ * not, nor may typed-API rules: those describe dependencies no manifest can satisfy.
+ */
+export function isSuppressible(ruleId: string): boolean {
+  return !/^SC[01]\d\d$/.test(ruleId) && !TYPED_API_RULES.some(r => r.id === ruleId);
+}
+
+/** The text of RULES.md, generated so that it cannot drift from the code. */
+export function renderRulesMarkdown(): string {
+  const escape = (text: string) => text.replace(/\|/g, '\\|');
+  const lines = [
+    '# Rules',
+    '',
+    '<!-- Generated from src/rules by `npx projen rules-doc`; a test fails when this file is out of date. -->',
+    '',
+    'Every finding carries one of these ids. Families: SC0xx input and suppressions, SC1xx what the',
+    'Kubernetes v1.33 API server rejects (version-aware), SC2xx lifecycle (ordering, gating, Jobs,',
+    'shutdown), SC3xx resources, SC4xx mesh, SC5xx security, SC9xx Kubernetes version guard.',
+    '"typed API" rules run only on constructs, because plain YAML does not carry the intent they check.',
+    '',
+    'Suppress a rule with a reason: `suppressions: [{ ruleId, reason }]` on a workload, or the',
+    '`cdk8s-sidecars.io/suppress` annotation (`SC208: reason`, one per line) on a manifest.',
+    'SC0xx, SC1xx and the typed-API rules cannot be suppressed.',
+    '',
+    '| Rule | Severity | Scope | Cause | Why it matters | How to fix | Source |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...ruleCatalog().map(r => `| ${r.id} | ${r.severity} | ${r.scope} | ${escape(r.title)} | ${escape(r.why)} | ${escape(r.fix)} | ${escape(r.source)} |`),
+    '',
+  ];
+  return lines.join('\n');
+}

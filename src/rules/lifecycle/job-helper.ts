@@ -1,0 +1,28 @@
+import { detectHelper } from '../../lifecycle/helper-images';
+import { containerList } from '../../lifecycle/pod-spec';
+import { Finding, Rule, RuleContext } from '../rule';
+import { Severity } from '../violation';
+
+/** SC205: a long-running helper among a Job's main containers keeps the Job from completing. */
+export const jobHelperRule: Rule = {
+  id: 'SC205',
+  severity: Severity.ERROR,
+  title: 'a Job or CronJob runs a long-running helper (proxy, agent, log shipper) as a regular container',
+  why: 'a Job completes only when all its regular containers exit; a proxy or agent never exits, so the Job runs forever (the bug native sidecars were made to fix)',
+  fix: 'move the helper to initContainers with restartPolicy: Always (addSidecar in cdk8s-sidecars); it then stops by itself when the main containers finish',
+  source: 'KEP-753 (sidecar containers), Job completion semantics',
+  check(context: RuleContext): Finding[] {
+    if (!context.runsToCompletion) return [];
+    const findings: Finding[] = [];
+    containerList(context.spec, 'containers').forEach((container, i) => {
+      const helper = typeof container?.image === 'string' ? detectHelper(container.image) : undefined;
+      if (!helper) return;
+      findings.push({
+        path: `containers[${i}]`,
+        message: `container "${container.name}" runs ${container.image} (${helper.product}), a long-running ${helper.role}; as a regular container of a ${context.kind} it never exits, so the ${context.kind} never completes`,
+        fix: `move "${container.name}" to initContainers with restartPolicy: Always (addSidecar() in cdk8s-sidecars) so it stops when the main containers finish`,
+      });
+    });
+    return findings;
+  },
+};

@@ -1,0 +1,37 @@
+import { Duration } from 'cdk8s';
+
+/**
+ * A rule suppression: the rule id and why it does not apply here.
+ */
+export interface RuleSuppression {
+  /** The rule id, e.g. `SC208`. */
+  readonly ruleId: string;
+  /** Why the rule does not apply to this workload: a real sentence, at least 10 characters. */
+  readonly reason: string;
+}
+
+/**
+ * Settings every sidecar-aware workload shares, on top of its cdk8s-plus props.
+ */
+export interface SidecarWorkloadOptions {
+  /**
+   * The Kubernetes minor version the manifests are for. Native sidecars need 1.29 or later
+   * (beta and on by default; GA in 1.33); earlier versions fail synth with an explanation.
+   * @default - the `cdk8s-sidecars:kubernetesVersion` context value, else '1.33'
+   */
+  readonly kubernetesVersion?: string;
+  /**
+   * How long the main containers need to stop after SIGTERM. With the sidecars' drain times it
+   * makes up the derived `terminationGracePeriodSeconds`.
+   * @default Duration.seconds(30)
+   */
+  readonly appStopTime?: Duration;
+  /**
+   * Rule suppressions for this workload's manifest.
+   * @default - none
+   */
+  readonly suppressions?: RuleSuppression[];
+}
+
+/** Context key read when a workload does not set `kubernetesVersion`. */
+export const KUBERNETES_VERSION_CONTEXT = 'cdk8s-sidecars:kubernetesVersion';
