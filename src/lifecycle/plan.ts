@@ -1,10 +1,12 @@
 /**
  * The lifecycle model: a pure function from a pod spec to what the kubelet will do with it.
  * Rules, `explain`, the constructs and the tests all read this; nothing re-derives it.
- *
- * (Types fixed here; implementation in progress.)
  */
+import { detectHelper } from './helper-images';
+import { containerList, isSidecar } from './pod-spec';
 import { Nanos } from './quantity';
+import { effectiveResources } from './resources';
+import { KubeVersion } from '../version';
 
 /** What a container must reach before the next step may start. */
 export enum StartGate {
@@ -71,4 +73,143 @@ export interface PlanOptions {
   readonly drainSeconds?: Record<string, number>;
   /** Declared stop seconds for the main containers. */
   readonly appStopSeconds?: number;
+}
+
+/** The kubelet's default when `terminationGracePeriodSeconds` is absent. */
+const DEFAULT_GRACE_PERIOD_SECONDS = 30;
+
+/**
+ * What the kubelet will do with `spec` on a cluster of `version`: start order and gates, stop
+ * order and how much of the grace period each container still has, whether a Job can finish,
+ * and the effective resources. Pure: never throws on malformed input and never mutates it.
+ *
+ * Entries of a container list that are not objects are skipped (their neighbours keep their
+ * real `path` index); a container without a string name is listed under the name `''`.
+ */
+export function planLifecycle(
+  spec: any,
+  version: KubeVersion,
+  options?: PlanOptions & { readonly runsToCompletion?: boolean },
+): LifecyclePlan {
+  const declared = options ?? {};
+  const inits = indexedContainers(spec, 'initContainers');
+  const mains = indexedContainers(spec, 'containers');
+  const gracePeriodSeconds = gracePeriodOf(spec?.terminationGracePeriodSeconds);
+  const shutdown = shutdownOrder(inits, mains, gracePeriodSeconds, declared);
+  return {
+    startup: startupOrder(inits, mains),
+    shutdown,
+    gracePeriodSeconds,
+    shutdownNeedsSeconds: shutdownNeeds(shutdown),
+    jobCanComplete: !(declared.runsToCompletion === true && mains.some(({ container }) => detectHelper(container.image) !== undefined)),
+    effective: effectiveResources(spec, version),
+  };
+}
+
+interface IndexedContainer {
+  readonly container: any;
+  readonly name: string;
+  /** Position in its own list, for paths. */
+  readonly index: number;
+}
+
+function startupOrder(inits: IndexedContainer[], mains: IndexedContainer[]): StartupStep[] {
+  const steps: StartupStep[] = [];
+  const started: string[] = [];
+  for (const { container, name, index } of inits) {
+    const sidecar = isSidecar(container);
+    steps.push({
+      step: steps.length,
+      name,
+      role: sidecar ? 'sidecar' : 'init',
+      path: `initContainers[${index}]`,
+      gate: sidecar ? sidecarGate(container) : StartGate.COMPLETED,
+      waitsFor: [...started],
+    });
+    started.push(name);
+  }
+  // Regular containers start together once every init container has passed its gate.
+  const mainStep = steps.length;
+  for (const { name, index } of mains) {
+    steps.push({ step: mainStep, name, role: 'main', path: `containers[${index}]`, gate: StartGate.NONE, waitsFor: [...started] });
+  }
+  return steps;
+}
+
+/** Only a startupProbe (not readiness) holds back the next container; without one, "started" means running. */
+function sidecarGate(container: any): StartGate {
+  const probe = container.startupProbe;
+  return probe !== null && typeof probe === 'object' && !Array.isArray(probe) ? StartGate.STARTUP_PROBE : StartGate.STARTED;
+}
+
+/**
+ * Regular containers get SIGTERM first, together; sidecars follow one at a time in reverse
+ * declaration order, each after the previous one has exited. All of it shares one grace period,
+ * so every second the app or a later sidecar takes is gone for the earlier sidecars.
+ */
+function shutdownOrder(
+  inits: IndexedContainer[],
+  mains: IndexedContainer[],
+  gracePeriodSeconds: number,
+  options: PlanOptions,
+): ShutdownStep[] {
+  const steps: ShutdownStep[] = [];
+  const appStopSeconds = declaredSeconds(options.appStopSeconds);
+  for (const { container, name } of mains) {
+    steps.push({ step: 0, name, role: 'main', needsSeconds: appStopSeconds, budgetLeftSeconds: gracePeriodSeconds, hasPreStop: hasPreStop(container) });
+  }
+  let consumed = mains.length > 0 ? appStopSeconds : 0;
+  const sidecars = inits.filter(({ container }) => isSidecar(container)).reverse();
+  sidecars.forEach(({ container, name }, position) => {
+    const needsSeconds = drainOf(options.drainSeconds, name);
+    steps.push({
+      step: position + 1,
+      name,
+      role: 'sidecar',
+      needsSeconds,
+      budgetLeftSeconds: Math.max(0, gracePeriodSeconds - consumed),
+      hasPreStop: hasPreStop(container),
+    });
+    consumed += needsSeconds;
+  });
+  return steps;
+}
+
+/** Main containers stop in parallel, so their step counts once; each sidecar step adds its drain. */
+function shutdownNeeds(shutdown: ShutdownStep[]): number {
+  const perStep = new Map<number, number>();
+  for (const { step, needsSeconds } of shutdown) perStep.set(step, Math.max(perStep.get(step) ?? 0, needsSeconds));
+  let total = 0;
+  for (const seconds of perStep.values()) total += seconds;
+  return total;
+}
+
+/** As the API server defaults it: absent or null is 30; a negative value is accepted and treated as 1. */
+function gracePeriodOf(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value)) return DEFAULT_GRACE_PERIOD_SECONDS;
+  return value < 0 ? 1 : value;
+}
+
+function drainOf(drains: Record<string, number> | undefined, name: string): number {
+  if (drains === null || typeof drains !== 'object' || !Object.prototype.hasOwnProperty.call(drains, name)) return 0;
+  return declaredSeconds(drains[name]);
+}
+
+/** A declared duration, or 0 when it is missing or not a usable number of seconds. */
+function declaredSeconds(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0;
+}
+
+function hasPreStop(container: any): boolean {
+  const lifecycle = container.lifecycle;
+  return lifecycle !== null && typeof lifecycle === 'object' && lifecycle.preStop !== undefined && lifecycle.preStop !== null;
+}
+
+function indexedContainers(spec: any, field: 'containers' | 'initContainers'): IndexedContainer[] {
+  const indexed: IndexedContainer[] = [];
+  containerList(spec, field).forEach((container, index) => {
+    if (container === null || typeof container !== 'object' || Array.isArray(container)) return;
+    indexed.push({ container, name: typeof container.name === 'string' ? container.name : '', index });
+  });
+  return indexed;
 }

@@ -12,12 +12,12 @@
 const NANO = 1_000_000_000n;
 
 const BINARY_SUFFIXES: Record<string, bigint> = {
-  Ki: 1n << 10n,
-  Mi: 1n << 20n,
-  Gi: 1n << 30n,
-  Ti: 1n << 40n,
-  Pi: 1n << 50n,
-  Ei: 1n << 60n,
+  Ki: 1024n,
+  Mi: 1024n ** 2n,
+  Gi: 1024n ** 3n,
+  Ti: 1024n ** 4n,
+  Pi: 1024n ** 5n,
+  Ei: 1024n ** 6n,
 };
 
 /** Decimal suffixes as powers of ten. */
@@ -33,6 +33,13 @@ const DECIMAL_SUFFIXES: Record<string, number> = {
   'P': 15,
   'E': 18,
 };
+
+/**
+ * The largest power of ten (counted in nano-units) a quantity may carry. `1e99999999999999999999`
+ * matches the grammar, but building that bigint throws a RangeError (or, a few digits shorter,
+ * takes seconds); nothing a pod can request comes anywhere near 10^1000.
+ */
+const MAX_SCALE = 1000;
 
 const QUANTITY_PATTERN = /^([+-]?)(\d+(?:\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?\d+)?$/;
 
@@ -66,12 +73,16 @@ export function parseQuantity(input: unknown): Nanos | undefined {
   }
   // nanos = mantissa * multiplier * 10^(exponent + 9), rounded up (away from zero)
   const scale = exponent + 9;
+  if (scale > MAX_SCALE) return undefined;
+  const product = mantissa * multiplier;
   let nanos: bigint;
   if (scale >= 0) {
-    nanos = mantissa * multiplier * 10n ** BigInt(scale);
+    nanos = product * 10n ** BigInt(scale);
+  } else if (-scale > product.toString().length) {
+    // The whole value is below one nano-unit; skip building a divisor that may not fit in a bigint.
+    nanos = product === 0n ? 0n : 1n;
   } else {
     const divisor = 10n ** BigInt(-scale);
-    const product = mantissa * multiplier;
     nanos = product / divisor + (product % divisor === 0n ? 0n : 1n);
   }
   return sign === '-' ? -nanos : nanos;

@@ -1,0 +1,151 @@
+/**
+ * Well-known long-running helper images: mesh proxies, database proxies, agents, log shippers,
+ * telemetry collectors and config reloaders. They never exit on their own, so in a regular
+ * container of a Job they keep the pod running forever; as native sidecars they are fine.
+ *
+ * Detection looks at the image only. The same image can do other work — `proxyv2` also runs
+ * `istio-init` (a plain init container that exits) and Istio gateways, `hashicorp/vault` is also
+ * the server and the CLI — so callers decide what a match means for the container's role.
+ */
+
+export type HelperRole = 'mesh-proxy' | 'proxy' | 'agent' | 'log-shipper' | 'telemetry' | 'config-reloader';
+
+/** A helper image recognised by `detectHelper`. */
+export interface KnownHelper {
+  /** Stable product id, e.g. `istio-proxy`, `fluent-bit`. */
+  readonly product: string;
+  readonly role: HelperRole;
+  /**
+   * An HTTP endpoint the kubelet can use as a startupProbe, present only when the image serves it
+   * on a pod-reachable address with upstream defaults (no extra flags, config or env).
+   */
+  readonly readiness?: { readonly path: string; readonly port: number };
+}
+
+interface CatalogueEntry extends KnownHelper {
+  /**
+   * Trailing repository path segments that identify the image, e.g. `linkerd/proxy`. One segment
+   * only when that name is distinctive on its own; generic names (`proxy`, `agent`, `envoy`,
+   * `vault`, `vector`) carry their owner segment.
+   */
+  readonly repositories: string[];
+}
+
+/**
+ * Find the helper an image is, or `undefined`.
+ *
+ * Matching rule: the registry host (a first segment containing `.` or `:`, or `localhost`), the
+ * tag and the digest are removed; a Docker Hub official image (`vault`) is read as
+ * `library/vault`; then the image matches an entry when its repository path ends with the entry's
+ * segments, compared whole and case-insensitively. Never by substring, so `my-proxy-app`,
+ * `linkerd/proxy-init` and `envoyproxy/envoy-ratelimit` are not helpers, while mirrors such as
+ * `mirror.example.com/team/istio/proxyv2` still are.
+ */
+export function detectHelper(image: string): KnownHelper | undefined {
+  const segments = repositorySegments(image);
+  if (segments === undefined) return undefined;
+  const entry = CATALOGUE.find((candidate) => candidate.repositories.some((repository) => endsWithSegments(segments, repository.split('/'))));
+  if (entry === undefined) return undefined;
+  // A fresh object each time, so a caller cannot edit the catalogue.
+  const helper: KnownHelper = { product: entry.product, role: entry.role };
+  return entry.readiness ? { ...helper, readiness: { ...entry.readiness } } : helper;
+}
+
+const CATALOGUE: CatalogueEntry[] = [
+  // Mesh proxies.
+  {
+    product: 'istio-proxy',
+    role: 'mesh-proxy',
+    repositories: ['proxyv2'],
+    // Envoy's health listener from the pilot-agent bootstrap; the injector's own startupProbe.
+    readiness: { path: '/healthz/ready', port: 15021 },
+  },
+  {
+    // The admin server (`/ready` on 4191) binds 127.0.0.1 unless the injector's env moves it,
+    // so a probe built from the image alone would never pass; no readiness on purpose.
+    product: 'linkerd-proxy',
+    role: 'mesh-proxy',
+    repositories: ['linkerd/proxy', 'linkerd-io/proxy', 'buoyantio/proxy'],
+  },
+  { product: 'consul-dataplane', role: 'mesh-proxy', repositories: ['hashicorp/consul-dataplane'] },
+  { product: 'kuma-dp', role: 'mesh-proxy', repositories: ['kuma-dp', 'kong/kuma-dp'] },
+  { product: 'aws-appmesh-envoy', role: 'mesh-proxy', repositories: ['aws-appmesh-envoy'] },
+
+  // Proxies. Envoy's admin port is whatever the bootstrap config says, so no readiness.
+  {
+    product: 'envoy',
+    role: 'proxy',
+    repositories: ['envoyproxy/envoy', 'envoyproxy/envoy-distroless', 'envoyproxy/envoy-alpine', 'envoyproxy/envoy-dev', 'envoyproxy/envoy-contrib'],
+  },
+  // Health endpoints need `--health-check` and `--http-address=0.0.0.0`.
+  { product: 'cloud-sql-proxy', role: 'proxy', repositories: ['cloud-sql-proxy'] },
+  { product: 'cloud-sql-proxy-v1', role: 'proxy', repositories: ['cloudsql-docker/gce-proxy'] },
+  { product: 'alloydb-auth-proxy', role: 'proxy', repositories: ['alloydb-auth-proxy'] },
+  // Listens on 127.0.0.1:4180 by default.
+  { product: 'oauth2-proxy', role: 'proxy', repositories: ['oauth2-proxy'] },
+
+  // Agents.
+  { product: 'vault-agent', role: 'agent', repositories: ['hashicorp/vault', 'hashicorp/vault-enterprise', 'library/vault'] },
+  { product: 'datadog-agent', role: 'agent', repositories: ['datadog/agent', 'datadoghq/agent'] },
+  { product: 'gcs-fuse', role: 'agent', repositories: ['gcs-fuse-csi-driver-sidecar-mounter'] },
+
+  // Log shippers. Fluent Bit's HTTP server is off unless `HTTP_Server On`.
+  { product: 'fluent-bit', role: 'log-shipper', repositories: ['fluent-bit', 'aws-for-fluent-bit'] },
+  { product: 'fluentd', role: 'log-shipper', repositories: ['fluentd', 'fluentd-kubernetes-daemonset'] },
+  { product: 'promtail', role: 'log-shipper', repositories: ['promtail'] },
+  { product: 'vector', role: 'log-shipper', repositories: ['timberio/vector'] },
+  { product: 'filebeat', role: 'log-shipper', repositories: ['filebeat'] },
+
+  // Telemetry. The collector serves health only with the `health_check` extension configured.
+  {
+    product: 'opentelemetry-collector',
+    role: 'telemetry',
+    repositories: ['opentelemetry-collector', 'opentelemetry-collector-contrib', 'opentelemetry-collector-k8s', 'opentelemetry-collector-otlp'],
+  },
+  { product: 'grafana-alloy', role: 'telemetry', repositories: ['grafana/alloy'] },
+  { product: 'grafana-agent', role: 'telemetry', repositories: ['grafana/agent'] },
+  { product: 'jaeger-agent', role: 'telemetry', repositories: ['jaeger-agent'] },
+  { product: 'aws-xray-daemon', role: 'telemetry', repositories: ['aws-xray-daemon'] },
+
+  // Config reloaders.
+  {
+    product: 'configmap-reload',
+    role: 'config-reloader',
+    repositories: ['configmap-reload'],
+    // No health endpoint, but `/metrics` is served on :9533 on all interfaces by default.
+    readiness: { path: '/metrics', port: 9533 },
+  },
+  // `/healthz` exists only with `--listen-address`.
+  { product: 'prometheus-config-reloader', role: 'config-reloader', repositories: ['prometheus-config-reloader'] },
+  { product: 'k8s-sidecar', role: 'config-reloader', repositories: ['kiwigrid/k8s-sidecar'] },
+];
+
+/** The repository path of an image reference as lowercase segments, without registry, tag or digest. */
+function repositorySegments(image: unknown): string[] | undefined {
+  if (typeof image !== 'string') return undefined;
+  let reference = image.trim().toLowerCase();
+  const at = reference.indexOf('@');
+  if (at >= 0) reference = reference.slice(0, at);
+  const colon = reference.lastIndexOf(':');
+  if (colon > reference.lastIndexOf('/')) reference = reference.slice(0, colon);
+
+  const segments = reference.split('/');
+  if (segments.some((segment) => segment === '')) return undefined;
+  let registry = 'docker.io';
+  if (segments.length > 1 && isRegistryHost(segments[0])) registry = segments.shift()!;
+  if (segments.length === 1 && DOCKER_HUB_HOSTS.has(registry)) segments.unshift('library');
+  return segments;
+}
+
+const DOCKER_HUB_HOSTS = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
+
+/** Docker's rule: the first segment names a registry when it looks like a host. */
+function isRegistryHost(segment: string): boolean {
+  return segment.includes('.') || segment.includes(':') || segment === 'localhost';
+}
+
+function endsWithSegments(segments: string[], suffix: string[]): boolean {
+  if (suffix.length > segments.length) return false;
+  const offset = segments.length - suffix.length;
+  return suffix.every((segment, index) => segments[offset + index] === segment);
+}
