@@ -33,7 +33,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   },
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'examples', 'bench', 'projenrc', '.projenrc.ts'],
+    devdirs: ['test', 'examples', 'bench', 'scripts', 'projenrc', '.projenrc.ts'],
   },
   tsconfigDev: {
     // test/tsconfig.json also type-checks the examples, benchmarks and scripts.
@@ -53,6 +53,11 @@ project.compileTask.reset('jsii --fail-on-warnings');
 project.addTask('example', {
   description: 'Synthesize every app under examples/ to dist/examples/ and print each workload\'s start order and effective requests',
   exec: 'ts-node --project test/tsconfig.json --transpile-only examples/run-all.ts',
+});
+
+project.addTask('rules-doc', {
+  description: 'Regenerate RULES.md from the rule definitions (a test fails when it is out of date)',
+  exec: 'ts-node --project test/tsconfig.json --transpile-only scripts/write-rules-md.ts',
 });
 
 project.synth();

@@ -16,6 +16,8 @@ export class BusyboxPodChart extends Chart {
       image: 'busybox:1.37',
       command: ['sh', '-c', 'touch /shared/out.log && tail -F /shared/out.log'],
       volumeMounts: [{ path: '/shared', volume: shared }],
+      // busybox runs as root by default; cdk8s-plus asks for a non-root user
+      securityContext: { user: 65534, group: 65534 },
     });
     pod.addContainer({
       name: 'main',
@@ -23,6 +25,7 @@ export class BusyboxPodChart extends Chart {
       command: ['sh', '-c', 'for i in 1 2 3 4 5; do echo "tick $i" >> /shared/out.log; sleep 1; done'],
       volumeMounts: [{ path: '/shared', volume: shared }],
       resources: { cpu: { request: kplus.Cpu.millis(10) } },
+      securityContext: { user: 65534, group: 65534 },
     });
   }
 }
