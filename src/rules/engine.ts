@@ -53,7 +53,7 @@ export function validateManifests(manifests: any[], options: ValidationOptions =
   const list = Array.isArray(manifests) ? manifests : [manifests];
   for (const manifest of list) {
     for (const object of expandLists(manifest)) {
-      validateObject(object, version, rules, engine, violations);
+      validateObject(object, version, options, rules, engine, violations);
     }
   }
   return violations;
@@ -67,7 +67,7 @@ function* expandLists(manifest: any): Generator<any> {
   yield manifest;
 }
 
-function validateObject(object: any, version: KubeVersion, rules: readonly Rule[], engine: EngineOptions, out: Violation[]): void {
+function validateObject(object: any, version: KubeVersion, options: ValidationOptions, rules: readonly Rule[], engine: EngineOptions, out: Violation[]): void {
   if (!isPlainObject(object)) {
     out.push(unusable('<unknown>', '<unnamed>', `expected a Kubernetes object, got ${describeValue(object)}`));
     return;
@@ -88,6 +88,7 @@ function validateObject(object: any, version: KubeVersion, rules: readonly Rule[
     namespace,
     version,
     fromConstructs: engine.fromConstructs ?? false,
+    options,
   };
   const suppressions = resolveSuppressions(object, engine.suppressions ?? []);
   const report = (ruleId: string, severity: Severity, finding: Finding) => {

@@ -1,6 +1,6 @@
 import { LocatedPodSpec } from '../lifecycle/pod-spec';
 import { KubeVersion } from '../version';
-import { Severity } from './violation';
+import { Severity, ValidationOptions } from './violation';
 
 /**
  * What a rule sees: one workload manifest and its pod spec. Rules are pure functions of this.
@@ -18,6 +18,8 @@ export interface RuleContext extends LocatedPodSpec {
    * declared), false for plain YAML. Some lifecycle rules are stricter for typed input.
    */
   readonly fromConstructs: boolean;
+  /** The caller's options (request budget and so on). */
+  readonly options: ValidationOptions;
 }
 
 /**

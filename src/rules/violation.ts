@@ -52,4 +52,11 @@ export interface ValidationOptions {
    * @default '1.33'
    */
   readonly kubernetesVersion?: string;
+
+  /**
+   * An upper bound for each workload's effective pod requests (KEP-753 formula), per resource,
+   * e.g. `{ cpu: '2', memory: '4Gi' }`. Exceeding it is an error (SC302).
+   * @default - no budget
+   */
+  readonly requestBudget?: { [resource: string]: string };
 }
