@@ -13,9 +13,14 @@ export const jobHelperRule: Rule = {
   source: 'KEP-753 (sidecar containers), Job completion semantics',
   check(context: RuleContext): Finding[] {
     if (!context.runsToCompletion) return [];
+    const containers = containerList(context.spec, 'containers');
+    const helpers = containers.map(c => typeof c?.image === 'string' ? detectHelper(c.image) : undefined);
+    // Helper images also run one-shot commands (`vault kv put`, `envoy --mode validate`): only a
+    // helper running beside a real workload container is the legacy-sidecar pattern.
+    if (helpers.every(h => h !== undefined)) return [];
     const findings: Finding[] = [];
-    containerList(context.spec, 'containers').forEach((container, i) => {
-      const helper = typeof container?.image === 'string' ? detectHelper(container.image) : undefined;
+    containers.forEach((container, i) => {
+      const helper = helpers[i];
       if (!helper) return;
       findings.push({
         path: `containers[${i}]`,
