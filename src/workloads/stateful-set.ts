@@ -31,30 +31,49 @@ export class SidecarStatefulSet extends kplus.StatefulSet implements ISidecarWor
     props.initContainers?.forEach(c => this.addInitContainer(c));
   }
 
+  /**
+   * Add a native sidecar (an init container with `restartPolicy: Always`).
+   * @returns the sidecar's handle, for dependencies and mounts
+   */
   public addSidecar(props: SidecarProps): Sidecar {
     return this._host.addSidecar(props);
   }
 
+  /**
+   * Add a run-once init container: it must exit 0 before the next container starts.
+   * @returns the init container's handle, for dependencies and mounts
+   */
   public addRunOnceInit(props: RunOnceInitProps): RunOnceInit {
     return this._host.addRunOnceInit(props);
   }
 
+  /**
+   * cdk8s-plus's `addInitContainer`, made safe: with `restartPolicy: ALWAYS` the container is a
+   * sidecar, otherwise a run-once init container; both get small default resources, no implicit
+   * startupProbe, and a plain init container with `lifecycle` is refused.
+   */
   public addInitContainer(cont: kplus.ContainerProps): kplus.Container {
     return this._host.addInitContainer(cont);
   }
 
-  public addContainerDependency(container: kplus.Container, ...dependencies: ContainerDependency[]): void {
-    this._host.addContainerDependency(container, dependencies);
+  /**
+   * Declare what a main container needs from sidecars and run-once init containers; checked at synth.
+   */
+  public addContainerDependency(dependent: kplus.Container, ...dependencies: ContainerDependency[]): void {
+    this._host.addContainerDependency(dependent, dependencies);
   }
 
+  /** The sidecars added so far, in declaration order. */
   public get sidecars(): Sidecar[] {
     return this._host.sidecars;
   }
 
+  /** Start order, shutdown order, grace period and effective resources of the rendered pod. */
   public describeLifecycle(): LifecycleSummary {
     return this._host.summary();
   }
 
+  /** Every rule violation of the rendered manifest, warnings included, suppressions applied. */
   public violations(): Violation[] {
     return this._host.violations();
   }

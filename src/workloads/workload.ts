@@ -29,7 +29,7 @@ export interface ISidecarWorkload {
    * containers always start after every init container; the condition is checked at synth
    * (e.g. READY needs a startupProbe on the sidecar).
    */
-  addContainerDependency(container: kplus.Container, ...dependencies: ContainerDependency[]): void;
+  addContainerDependency(dependent: kplus.Container, ...dependencies: ContainerDependency[]): void;
 
   /** Start order, shutdown order, grace period and effective resources of the rendered pod. */
   describeLifecycle(): LifecycleSummary;
