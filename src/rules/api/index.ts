@@ -1,0 +1,55 @@
+import { Rule } from '../rule';
+import { initRestartPolicyRule } from './sc101-init-restart-policy';
+import { initProbesLifecycleRule } from './sc102-init-probes-lifecycle';
+import { containerRestartPolicyRule } from './sc103-container-restart-policy';
+import { containerNamesRule } from './sc104-container-names';
+import { duplicateNamesRule } from './sc105-duplicate-names';
+import { imageRule } from './sc106-image';
+import { portsRule } from './sc107-ports';
+import { probesRule } from './sc108-probes';
+import { lifecycleHooksRule } from './sc109-lifecycle-hooks';
+import { resourcesRule } from './sc110-resources';
+import { volumeMountsRule } from './sc111-volume-mounts';
+import { containersRequiredRule } from './sc112-containers-required';
+import { restartPolicyRule } from './sc113-restart-policy';
+import { graceAndDeadlineRule } from './sc114-grace-and-deadline';
+import { envNamesRule } from './sc115-env-names';
+import { pullAndMessagePolicyRule } from './sc116-pull-and-message-policy';
+import { runAsRangesRule } from './sc117-run-as-ranges';
+import { resizePolicyRule } from './sc118-resize-policy';
+import { ephemeralContainersRule } from './sc119-ephemeral-containers';
+import { podResourcesRule } from './sc120-pod-resources';
+
+export {
+  initRestartPolicyRule, initProbesLifecycleRule, containerRestartPolicyRule, containerNamesRule, duplicateNamesRule,
+  imageRule, portsRule, probesRule, lifecycleHooksRule, resourcesRule, volumeMountsRule, containersRequiredRule,
+  restartPolicyRule, graceAndDeadlineRule, envNamesRule, pullAndMessagePolicyRule, runAsRangesRule, resizePolicyRule,
+  ephemeralContainersRule, podResourcesRule,
+};
+
+/**
+ * SC1xx: what a kube-apiserver (v1.33 by default, version-aware) rejects in a pod spec, with the
+ * field path it prints. In id order.
+ */
+export const API_RULES: Rule[] = [
+  initRestartPolicyRule,
+  initProbesLifecycleRule,
+  containerRestartPolicyRule,
+  containerNamesRule,
+  duplicateNamesRule,
+  imageRule,
+  portsRule,
+  probesRule,
+  lifecycleHooksRule,
+  resourcesRule,
+  volumeMountsRule,
+  containersRequiredRule,
+  restartPolicyRule,
+  graceAndDeadlineRule,
+  envNamesRule,
+  pullAndMessagePolicyRule,
+  runAsRangesRule,
+  resizePolicyRule,
+  ephemeralContainersRule,
+  podResourcesRule,
+];

@@ -1,0 +1,40 @@
+import { containerEntries } from '../containers';
+import { Finding, Rule, RuleContext } from '../rule';
+import { Severity } from '../violation';
+import { at, dns1123LabelErrors, finding, show, stringField } from './_util';
+
+/**
+ * SC104 — every container (regular, init, sidecar, ephemeral) needs a name, and the name must be
+ * an RFC 1123 label: at most 63 characters of `[a-z0-9-]`, starting and ending alphanumeric.
+ */
+export const containerNamesRule: Rule = {
+  id: 'SC104',
+  severity: Severity.ERROR,
+  title: 'a container has no name, or its name is not a DNS-1123 label',
+  why: 'the API server requires a name on every container and accepts only lower-case RFC 1123 labels (at most 63 characters, a-z, 0-9 and "-", alphanumeric at both ends)',
+  fix: 'give the container a lower-case name such as "envoy" or "log-shipper"',
+  source: 'validateContainerCommon, ValidateDNS1123Label (pkg/apis/core/validation/validation.go)',
+  check(context: RuleContext): Finding[] {
+    const findings: Finding[] = [];
+    for (const entry of containerEntries(context.spec)) {
+      const name = stringField(entry.container.name);
+      if (name === undefined) continue;
+      if (name === '') {
+        findings.push(finding(at(entry, 'name'), `${entry.label} has no name; a name is required`, 'give the container a lower-case name such as "envoy"'));
+        continue;
+      }
+      const errors = dns1123LabelErrors(name);
+      if (errors.length > 0) {
+        findings.push(finding(at(entry, 'name'),
+          `${entry.label} has name ${show(name)}, which is not a DNS-1123 label: ${errors.join('; ')}`,
+          `rename it to a lower-case label, e.g. ${show(suggestLabel(name))}`));
+      }
+    }
+    return findings;
+  },
+};
+
+function suggestLabel(name: string): string {
+  const label = name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
+  return label === '' ? 'app' : label;
+}

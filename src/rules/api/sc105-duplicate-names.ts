@@ -1,0 +1,73 @@
+import { containerEntries, ContainerEntry } from '../containers';
+import { Finding, Rule, RuleContext } from '../rule';
+import { Severity } from '../violation';
+import { at, finding, stringField } from './_util';
+
+/**
+ * SC105 — container names must be unique across regular, init (sidecar) and ephemeral containers.
+ * Mirrors upstream exactly: regular containers are checked against earlier regular containers;
+ * every init container against ALL regular containers (even ones later in the document) and
+ * earlier init containers; ephemeral containers against everything.
+ */
+export const duplicateNamesRule: Rule = {
+  id: 'SC105',
+  severity: Severity.ERROR,
+  title: 'two containers of the pod share a name',
+  why: 'names identify containers in status, logs, exec and probes; the API server rejects a pod whose regular, init or sidecar containers repeat a name (reported on the init container when it collides with any regular container)',
+  fix: 'rename one of the containers',
+  source: 'validateContainers, validateInitContainers, validateEphemeralContainers (pkg/apis/core/validation/validation.go)',
+  check(context: RuleContext): Finding[] {
+    const findings: Finding[] = [];
+    const regular = containerEntries(context.spec, ['containers']);
+    const regularNames = new Map<string, ContainerEntry>();
+    for (const entry of regular) {
+      const name = stringField(entry.container.name);
+      if (name === undefined) continue;
+      const first = regularNames.get(name);
+      if (first !== undefined) findings.push(duplicate(entry, name, first));
+      else regularNames.set(name, entry);
+    }
+    // validateInitContainers starts from every regular name and adds only non-empty init names.
+    const allNames = new Map(regularNames);
+    for (const entry of containerEntries(context.spec, ['initContainers'])) {
+      const name = stringField(entry.container.name);
+      if (name === undefined) continue;
+      const first = allNames.get(name);
+      if (first !== undefined) findings.push(duplicate(entry, name, first));
+      else if (name !== '') allNames.set(name, entry);
+    }
+    // validateEphemeralContainers starts from every regular and init name.
+    const everyName = new Map(regularNames);
+    for (const entry of containerEntries(context.spec, ['initContainers'])) {
+      const name = stringField(entry.container.name);
+      if (name !== undefined && !everyName.has(name)) everyName.set(name, entry);
+    }
+    for (const entry of containerEntries(context.spec, ['ephemeralContainers'])) {
+      const name = stringField(entry.container.name);
+      if (name === undefined) continue;
+      const first = everyName.get(name);
+      if (first !== undefined) findings.push(duplicate(entry, name, first));
+      else everyName.set(name, entry);
+    }
+    return findings;
+  },
+};
+
+function duplicate(entry: ContainerEntry, name: string, first: ContainerEntry): Finding {
+  const where = first.list === entry.list
+    ? `an earlier ${describeRole(first)} (${first.path})`
+    : `${describeRole(first)} at ${first.path}`;
+  const shown = name === '' ? 'an empty name' : `the name "${name}"`;
+  return finding(at(entry, 'name'),
+    `${entry.label} repeats ${shown}, already used by ${where}; container names must be unique across containers, init containers and sidecars`,
+    `rename ${entry.path} or ${first.path}`);
+}
+
+function describeRole(entry: ContainerEntry): string {
+  switch (entry.role) {
+    case 'container': return 'regular container';
+    case 'init': return 'init container';
+    case 'sidecar': return 'sidecar';
+    case 'ephemeral': return 'ephemeral container';
+  }
+}

@@ -1,0 +1,71 @@
+import { containerEntries, ContainerEntry } from '../containers';
+import { Finding, Rule, RuleContext } from '../rule';
+import { Severity } from '../violation';
+import { handlerFindings } from './_handlers';
+import { at, finding, isPlainObject, isSet } from './_util';
+
+const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
+type ProbeField = typeof PROBES[number];
+const NON_NEGATIVE = ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold'];
+
+/**
+ * SC108 — probe fields on regular containers and sidecars (P1–P12). Plain init containers are
+ * SC102's: their probes are Forbidden outright. Defaulting runs first, so 0 thresholds/periods
+ * are fine (0 → default) and only negative numbers fail; liveness and startup probes need
+ * successThreshold 1 after defaulting; readiness may use more but may not set
+ * terminationGracePeriodSeconds.
+ */
+export const probesRule: Rule = {
+  id: 'SC108',
+  severity: Severity.ERROR,
+  title: 'a probe on a container or sidecar is invalid',
+  why: 'the API server validates probes of regular containers and sidecars: exactly one handler, a non-empty exec command, valid ports and scheme, non-negative timings, successThreshold 1 for liveness and startup probes, and a positive probe-level grace period that readiness probes may not set',
+  fix: 'give each probe exactly one handler with a valid port, non-negative timings, and successThreshold 1 (or 0/absent) on liveness and startup probes',
+  source: 'validateProbe, validateLivenessProbe, validateReadinessProbe, validateStartupProbe, validateHandler (pkg/apis/core/validation/validation.go); SetDefaults_Probe (pkg/apis/core/v1/defaults.go)',
+  check(context: RuleContext): Finding[] {
+    const findings: Finding[] = [];
+    for (const entry of containerEntries(context.spec, ['containers', 'initContainers'])) {
+      if (entry.role !== 'container' && entry.role !== 'sidecar') continue;
+      for (const field of PROBES) {
+        const probe = entry.container[field];
+        if (isPlainObject(probe)) findings.push(...probeFindings(entry, field, probe));
+      }
+    }
+    return findings;
+  },
+};
+
+function probeFindings(entry: ContainerEntry, field: ProbeField, probe: Record<string, any>): Finding[] {
+  const path = at(entry, field);
+  const subject = `${entry.label} ${field}`;
+  const findings = handlerFindings(probe, path, subject, { actions: ['exec', 'httpGet', 'tcpSocket', 'grpc'] });
+  for (const key of NON_NEGATIVE) {
+    const value = probe[key];
+    if (typeof value === 'number' && Number.isInteger(value) && value < 0) {
+      findings.push(finding(`${path}.${key}`, `${subject} has ${key} ${value}, which must be greater than or equal to 0`, `use a non-negative ${key} (0 means the default)`));
+    }
+  }
+  const grace = probe.terminationGracePeriodSeconds;
+  if (typeof grace === 'number' && Number.isInteger(grace) && grace <= 0) {
+    findings.push(finding(`${path}.terminationGracePeriodSeconds`,
+      `${subject} has terminationGracePeriodSeconds ${grace}, which must be greater than 0`,
+      'use a positive probe-level terminationGracePeriodSeconds, or remove it to use the pod\'s'));
+  }
+  if (field === 'readinessProbe') {
+    if (isSet(grace)) {
+      findings.push(finding(`${path}.terminationGracePeriodSeconds`,
+        `${subject} sets terminationGracePeriodSeconds, which must not be set for readinessProbes`,
+        'remove terminationGracePeriodSeconds from the readiness probe (a failing readiness probe never kills the container)'));
+    }
+  } else {
+    const threshold = probe.successThreshold;
+    // SetDefaults_Probe: 0 (or absent) becomes 1.
+    const effective = isSet(threshold) ? threshold : 0;
+    if (typeof effective === 'number' && Number.isInteger(effective) && effective !== 0 && effective !== 1) {
+      findings.push(finding(`${path}.successThreshold`,
+        `${subject} has successThreshold ${effective}, which must be 1 for ${field === 'livenessProbe' ? 'liveness' : 'startup'} probes`,
+        'use successThreshold: 1 (or leave it out)'));
+    }
+  }
+  return findings;
+}

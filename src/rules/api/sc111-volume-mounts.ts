@@ -1,0 +1,106 @@
+import { containerEntries, ContainerEntry } from '../containers';
+import { Finding, Rule, RuleContext } from '../rule';
+import { Severity } from '../violation';
+import { at, dns1123LabelErrors, finding, isPlainObject, listField, show, stringField } from './_util';
+
+/**
+ * SC111 — volume mounts and volume names (K14–K18, S10): a mount must name a declared volume
+ * (NotFound at `volumeMounts[j].name`), have a mountPath that is unique within the container,
+ * use a relative subPath without `..` (reported at `volumeMounts.subPath`, no index, as upstream
+ * does) and not combine subPath with subPathExpr. Volume names must be unique DNS-1123 labels; a
+ * volume whose name is invalid or repeated is not mountable.
+ */
+export const volumeMountsRule: Rule = {
+  id: 'SC111',
+  severity: Severity.ERROR,
+  title: 'a volume mount is invalid, or volume names are missing, malformed or repeated',
+  why: 'the API server rejects a mount of an undeclared volume, a missing or repeated mountPath, an absolute or ".." subPath, subPath together with subPathExpr, and volumes without a unique DNS-1123 name',
+  fix: 'declare every mounted volume once in spec.volumes under a lower-case name, and give each mount a unique mountPath and a relative subPath',
+  source: 'ValidateVolumeMounts, validateLocalDescendingPath, ValidateVolumes (pkg/apis/core/validation/validation.go)',
+  check(context: RuleContext): Finding[] {
+    const { findings, mountable } = volumeFindings(context.spec);
+    for (const entry of containerEntries(context.spec)) {
+      findings.push(...mountFindings(entry, mountable));
+    }
+    return findings;
+  },
+};
+
+/** ValidateVolumes: names Required / DNS-1123 label / unique; only clean volumes can be mounted. */
+function volumeFindings(spec: any): { findings: Finding[]; mountable: Set<string> } {
+  const findings: Finding[] = [];
+  // Upstream remembers only volumes that passed validation, for both the duplicate check and mounts.
+  const mountable = new Set<string>();
+  (listField(spec.volumes) ?? []).forEach((volume, index) => {
+    if (!isPlainObject(volume)) return;
+    const name = stringField(volume.name);
+    if (name === undefined) return;
+    const path = `volumes[${index}].name`;
+    let clean = true;
+    if (name === '') {
+      findings.push(finding(path, `volume at volumes[${index}] has no name; a name is required`, 'give the volume a lower-case name'));
+      clean = false;
+    } else {
+      const errors = dns1123LabelErrors(name);
+      if (errors.length > 0) {
+        findings.push(finding(path, `volume ${show(name)} has a name that is not a DNS-1123 label: ${errors.join('; ')}`, 'rename the volume (and its mounts) to a lower-case label'));
+        clean = false;
+      }
+    }
+    if (mountable.has(name)) {
+      findings.push(finding(path, `volume name ${show(name)} is declared twice; volume names must be unique`, 'rename or remove the second volume'));
+      clean = false;
+    }
+    if (clean) mountable.add(name);
+  });
+  return { findings, mountable };
+}
+
+function mountFindings(entry: ContainerEntry, mountable: Set<string>): Finding[] {
+  const findings: Finding[] = [];
+  const mountPaths = new Set<string>();
+  (listField(entry.container.volumeMounts) ?? []).forEach((mount, index) => {
+    if (!isPlainObject(mount)) return;
+    const path = at(entry, `volumeMounts[${index}]`);
+    const name = stringField(mount.name);
+    if (name !== undefined) {
+      if (name === '') findings.push(finding(`${path}.name`, `${entry.label} has a volume mount without a volume name`, 'set name to a volume declared in spec.volumes'));
+      if (!mountable.has(name)) {
+        findings.push(finding(`${path}.name`,
+          `${entry.label} mounts volume ${show(name)}, which is not declared in the pod's volumes`,
+          name === '' ? 'name the volume to mount' : `declare a volume named "${name}" in spec.volumes, or fix the mount's name`));
+      }
+    }
+    const mountPath = stringField(mount.mountPath);
+    if (mountPath !== undefined) {
+      if (mountPath === '') findings.push(finding(`${path}.mountPath`, `${entry.label} has a volume mount without mountPath`, 'set mountPath to an absolute path in the container'));
+      if (mountPaths.has(mountPath)) {
+        findings.push(finding(`${path}.mountPath`, `${entry.label} mounts two volumes at ${show(mountPath)}; mountPath must be unique`, 'mount the second volume at a different path'));
+      }
+      mountPaths.add(mountPath);
+    }
+    const subPath = stringField(mount.subPath) ?? '';
+    const subPathExpr = stringField(mount.subPathExpr) ?? '';
+    if (subPath !== '') findings.push(...descendingPathFindings(entry, 'subPath', subPath));
+    if (subPathExpr !== '') {
+      if (subPath !== '') {
+        findings.push(finding(`${path}.subPathExpr`, `${entry.label} sets both subPath and subPathExpr on one mount; they are mutually exclusive`, 'keep either subPath or subPathExpr'));
+      }
+      findings.push(...descendingPathFindings(entry, 'subPathExpr', subPathExpr));
+    }
+  });
+  return findings;
+}
+
+/** validateLocalDescendingPath, reported at `volumeMounts.<field>` without the index (upstream quirk). */
+function descendingPathFindings(entry: ContainerEntry, field: 'subPath' | 'subPathExpr', value: string): Finding[] {
+  const findings: Finding[] = [];
+  const path = at(entry, `volumeMounts.${field}`);
+  if (value.startsWith('/')) {
+    findings.push(finding(path, `${entry.label} has ${field} ${show(value)}, which must be a relative path`, `drop the leading "/" from ${field}`));
+  }
+  if (value.split('/').includes('..')) {
+    findings.push(finding(path, `${entry.label} has ${field} ${show(value)}, which must not contain '..'`, `use a ${field} inside the volume, without ".."`));
+  }
+  return findings;
+}

@@ -1,0 +1,42 @@
+import { containerEntries } from '../containers';
+import { Finding, Rule, RuleContext } from '../rule';
+import { Severity } from '../violation';
+import { at, finding, isPlainObject, listField, MAX_INT32 } from './_util';
+
+/**
+ * SC117 — user and group ids (K28): `runAsUser` and `runAsGroup` in container and pod security
+ * contexts, and the pod's `fsGroup` and `supplementalGroups`, must be within 0..2147483647.
+ */
+export const runAsRangesRule: Rule = {
+  id: 'SC117',
+  severity: Severity.ERROR,
+  title: 'a securityContext user or group id is outside 0..2147483647',
+  why: 'the API server rejects negative user and group ids and ids above 2147483647, at pod and container level',
+  fix: 'use an id between 0 and 2147483647, e.g. 65532 for a non-root user',
+  source: 'ValidateSecurityContext, validatePodSpecSecurityContext (pkg/apis/core/validation/validation.go); IsValidUserID, IsValidGroupID (apimachinery)',
+  check(context: RuleContext): Finding[] {
+    const findings: Finding[] = [];
+    const pod = context.spec.securityContext;
+    if (isPlainObject(pod)) {
+      for (const field of ['runAsUser', 'runAsGroup', 'fsGroup']) {
+        findings.push(...idFindings(pod[field], `securityContext.${field}`, `the pod securityContext ${field}`));
+      }
+      (listField(pod.supplementalGroups) ?? []).forEach((gid, index) => {
+        findings.push(...idFindings(gid, `securityContext.supplementalGroups[${index}]`, 'the pod securityContext supplementalGroups'));
+      });
+    }
+    for (const entry of containerEntries(context.spec)) {
+      const sc = entry.container.securityContext;
+      if (!isPlainObject(sc)) continue;
+      for (const field of ['runAsUser', 'runAsGroup']) {
+        findings.push(...idFindings(sc[field], at(entry, `securityContext.${field}`), `${entry.label} securityContext ${field}`));
+      }
+    }
+    return findings;
+  },
+};
+
+function idFindings(value: unknown, path: string, subject: string): Finding[] {
+  if (typeof value !== 'number' || !Number.isInteger(value) || (value >= 0 && value <= MAX_INT32)) return [];
+  return [finding(path, `${subject} is ${value}, which must be between 0 and ${MAX_INT32}, inclusive`, 'use an id between 0 and 2147483647, e.g. 65532')];
+}

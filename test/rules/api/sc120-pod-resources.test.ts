@@ -1,0 +1,55 @@
+import { APP, deployment, expectNoCrash, found, pod, run } from './_helpers';
+import { podResourcesRule } from '../../../src/rules/api';
+
+const rules = [podResourcesRule];
+const res = (requests: any, limits?: any) => ({ resources: { requests, ...(limits ? { limits } : {}) } });
+
+describe('SC120 pod-level resources', () => {
+  // Example B of the research note: sidecar before a heavy plain init → effective cpu 1100m, memory 640Mi.
+  const exampleB = (podResources: any) => ({
+    resources: podResources,
+    initContainers: [
+      { name: 'envoy', image: 'e', restartPolicy: 'Always', ...res({ cpu: '300m', memory: '128Mi' }) },
+      { name: 'migrate', image: 'm', ...res({ cpu: '800m', memory: '512Mi' }) },
+    ],
+    containers: [{ ...APP, ...res({ cpu: '500m', memory: '256Mi' }) }],
+  });
+
+  test('1.33: the field is dropped (PodLevelResources off), nothing is reported', () => {
+    expect(found(pod(exampleB({ requests: { cpu: '1m' }, claims: [{ name: 'x' }] })), '1.33', rules)).toEqual([]);
+  });
+
+  test('1.34: a pod-level request must cover the sidecar-aware aggregate', () => {
+    expect(found(pod(exampleB({ requests: { cpu: '1100m', memory: '640Mi' } })), '1.34', rules)).toEqual([]);
+    // The simplified docs rule (800m / 512Mi) undercounts: rejected.
+    const violations = run(pod(exampleB({ requests: { cpu: '800m', memory: '512Mi' } })), '1.34', rules);
+    expect(violations.map(v => [v.ruleId, v.severity, v.path])).toEqual([
+      ['SC120', 'error', 'spec.resources.requests[cpu]'],
+      ['SC120', 'error', 'spec.resources.requests[memory]'],
+    ]);
+    expect(violations[0].message).toBe('the pod-level request for cpu is 800m, but it must be greater than or equal to the aggregate container requests of 1100m (sidecars count in the steady state and under every later init container)');
+  });
+
+  test('unsupported names, claims, request above limit, container limit above pod limit', () => {
+    const spec = {
+      resources: { requests: { 'cpu': '2', 'ephemeral-storage': '1Gi' }, limits: { cpu: '1', memory: '1Gi' }, claims: [{ name: 'gpu' }] },
+      containers: [{ ...APP, resources: { limits: { memory: '2Gi' } } }],
+    };
+    expect(found(deployment(spec), '1.34', rules)).toEqual([
+      'SC120 spec.template.spec.resources.claims',
+      'SC120 spec.template.spec.resources.containers[0][memory].limits',
+      'SC120 spec.template.spec.resources.requests',
+      'SC120 spec.template.spec.resources.requests[ephemeral-storage]',
+    ]);
+  });
+
+  test('with only pod-level limits, requests are defaulted from the aggregate (and must fit the limit)', () => {
+    const spec = { resources: { limits: { cpu: '500m' } }, containers: [{ ...APP, ...res({ cpu: '750m' }) }] };
+    expect(found(pod(spec), '1.34', rules)).toEqual(['SC120 spec.resources.requests']);
+    // The pods a Deployment creates are defaulted the same way and rejected.
+    expect(found(deployment(spec), '1.34', rules)).toEqual(['SC120 spec.template.spec.resources.requests']);
+    expect(found(pod({ ...spec, resources: { limits: { cpu: '1' } } }), '1.34', rules)).toEqual([]);
+  });
+
+  test('malformed input does not throw', () => expectNoCrash(rules));
+});
