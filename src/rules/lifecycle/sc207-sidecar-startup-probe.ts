@@ -1,0 +1,81 @@
+import { detectHelper } from '../../lifecycle/helper-images';
+import { planLifecycle, StartGate } from '../../lifecycle/plan';
+import { ContainerEntry, containerEntries, nameOrPath } from '../containers';
+import { Finding, Rule, RuleContext } from '../rule';
+import { Severity } from '../violation';
+
+/** How many of the containers started after the sidecar a message names before it says "and N more". */
+const NAMED_FOLLOWERS = 3;
+
+/**
+ * SC207: a sidecar that serves something (it declares ports) is only "started" when its process
+ * runs, so everything after it may start before it listens.
+ */
+export const sidecarStartupProbeRule: Rule = {
+  id: 'SC207',
+  severity: Severity.WARNING,
+  title: 'a sidecar that exposes ports, with containers started after it, has no startupProbe',
+  why: 'the kubelet starts the next container once a sidecar is started: its startupProbe has passed, or without one as soon as its process runs (and its postStart hook, if any, returns); a readinessProbe never gates startup, so the containers after it may connect before it listens and fail or crash-loop',
+  fix: 'add a startupProbe that passes once the sidecar serves (its health endpoint, or tcpSocket on the port it listens on)',
+  source: 'KEP-753 startup ordering; kubelet startup of restartable init containers',
+  check(context: RuleContext): Finding[] {
+    const plan = planLifecycle(context.spec, context.version);
+    const byPath = new Map(containerEntries(context.spec, ['initContainers', 'containers']).map(entry => [entry.path, entry]));
+    const findings: Finding[] = [];
+    plan.startup.forEach((step, position) => {
+      if (step.role !== 'sidecar' || step.gate !== StartGate.STARTED) return;
+      const sidecar = byPath.get(step.path);
+      // A blocking postStart hook also holds back the next container (Linkerd's linkerd-await
+      // pattern); whoever wrote one chose their own gate.
+      if (sidecar === undefined || hasPostStart(sidecar.container)) return;
+      const ports = containerPorts(sidecar.container);
+      if (ports.length === 0) return;
+      const followers = plan.startup.slice(position + 1)
+        .map(later => byPath.get(later.path))
+        .filter((entry): entry is ContainerEntry => entry !== undefined);
+      if (followers.length === 0) return;
+      findings.push({
+        path: sidecar.path,
+        message: `${sidecar.label} exposes ${ports.length === 1 ? 'port' : 'ports'} ${ports.join(', ')} but has no startupProbe, so the kubelet starts the containers after it (${listFollowers(followers)}) as soon as its process runs, possibly before it listens`,
+        fix: startupProbeFix(sidecar, ports),
+      });
+    });
+    return findings;
+  },
+};
+
+/**
+ * The distinct integer `containerPort`s a container declares, in declaration order. Malformed
+ * entries are skipped: reporting them is SC107's business.
+ */
+export function containerPorts(container: any): number[] {
+  const ports = container?.ports;
+  if (!Array.isArray(ports)) return [];
+  const numbers: number[] = [];
+  for (const port of ports) {
+    const value = port !== null && typeof port === 'object' ? port.containerPort : undefined;
+    if (typeof value === 'number' && Number.isInteger(value) && value > 0 && !numbers.includes(value)) numbers.push(value);
+  }
+  return numbers;
+}
+
+function hasPostStart(container: Record<string, any>): boolean {
+  const lifecycle = container.lifecycle;
+  return lifecycle !== null && typeof lifecycle === 'object' && lifecycle.postStart !== undefined && lifecycle.postStart !== null;
+}
+
+function listFollowers(followers: ContainerEntry[]): string {
+  const named = followers.slice(0, NAMED_FOLLOWERS).map(entry => entry.label);
+  const more = followers.length - named.length;
+  return more > 0 ? `${named.join(', ')} and ${more} more` : named.join(', ');
+}
+
+function startupProbeFix(sidecar: ContainerEntry, ports: number[]): string {
+  const who = nameOrPath(sidecar);
+  const image = sidecar.container.image;
+  const readiness = typeof image === 'string' ? detectHelper(image)?.readiness : undefined;
+  const probe = readiness !== undefined
+    ? `httpGet ${readiness.path} on port ${readiness.port}, its health endpoint`
+    : `e.g. tcpSocket on port ${ports[0]}`;
+  return `add a startupProbe to ${who} that passes once it serves (${probe}), so the containers after it start only when it is listening`;
+}

@@ -1,0 +1,104 @@
+import { detectHelper } from '../../lifecycle/helper-images';
+import { ContainerEntry, containerEntries, nameOrPath } from '../containers';
+import { Finding, Rule, RuleContext } from '../rule';
+import { Severity } from '../violation';
+import { isPlainObject, securityContextOf } from './_security-context';
+
+/** What a mesh init container adds to program the pod's iptables; nothing else needs more. */
+const MESH_INIT_CAPABILITIES = new Set(['NET_ADMIN', 'NET_RAW']);
+
+/** SC504: an init container or sidecar adds capabilities beyond what a mesh init container needs. */
+export const addedCapabilitiesRule: Rule = {
+  id: 'SC504',
+  severity: Severity.WARNING,
+  title: 'an init container or sidecar adds a capability other than NET_ADMIN/NET_RAW, or adds NET_ADMIN/NET_RAW without being a known mesh init container',
+  why: 'the most an init container needs is NET_ADMIN and NET_RAW, and only a mesh init container that writes the pod\'s iptables (Istio\'s istio-init, Linkerd\'s proxy-init) needs them; any other added capability widens what a compromised helper can do, and a sidecar keeps it for the pod\'s whole life',
+  fix: 'remove the capability from securityContext.capabilities.add; for traffic capture use the mesh\'s own init container or its CNI plugin',
+  source: 'Pod Security Standards (baseline: capabilities; restricted: drop ALL, add at most NET_BIND_SERVICE); Istio and Linkerd injection templates',
+  check(context: RuleContext): Finding[] {
+    const findings: Finding[] = [];
+    for (const entry of containerEntries(context.spec, ['initContainers'])) {
+      const capabilities = securityContextOf(entry.container).capabilities;
+      if (!isPlainObject(capabilities) || !Array.isArray(capabilities.add)) continue;
+      const meshInit = isKnownMeshInit(entry);
+      capabilities.add.forEach((raw: unknown, k: number) => {
+        if (typeof raw !== 'string' || raw.trim() === '') return;
+        const capability = normalizeCapability(raw);
+        const written = capability === raw ? `"${raw}"` : `"${raw}" (${capability})`;
+        const path = `${entry.path}.securityContext.capabilities.add[${k}]`;
+        const fix = `remove "${raw}" from securityContext.capabilities.add on ${nameOrPath(entry)}`;
+        if (!MESH_INIT_CAPABILITIES.has(capability)) {
+          findings.push({
+            path,
+            message: `${entry.label} adds capability ${written}, beyond NET_ADMIN and NET_RAW, the most a mesh init container needs`,
+            fix,
+          });
+        } else if (!meshInit) {
+          findings.push({
+            path,
+            message: `${entry.label} adds capability ${written}, which only a mesh init container that writes the pod's iptables (Istio's istio-init, Linkerd's proxy-init) needs, and ${nameOrPath(entry)} is not one`,
+            fix: `${fix}; for traffic capture use the mesh's own init container or its CNI plugin`,
+          });
+        }
+      });
+    }
+    return findings;
+  },
+};
+
+/** `cap_net_admin` → `NET_ADMIN`: the kernel name, as the container runtimes accept it. */
+function normalizeCapability(raw: string): string {
+  const upper = raw.trim().toUpperCase();
+  return upper.startsWith('CAP_') ? upper.slice('CAP_'.length) : upper;
+}
+
+/**
+ * Whether this is a mesh init container: a run-once init container running Istio's
+ * `istio-iptables` from the proxyv2 image (the injector names it `istio-init`), Linkerd's
+ * `proxy-init` image, or the Linkerd proxy image running `linkerd2-proxy-init` (newer Linkerd
+ * ships proxy-init inside the proxy image; the injector names it `linkerd-init`).
+ */
+function isKnownMeshInit(entry: ContainerEntry): boolean {
+  if (entry.role !== 'init') return false;
+  const image = entry.container.image;
+  if (typeof image !== 'string') return false;
+  const runs = programs(entry.container);
+  const product = detectHelper(image)?.product;
+  if (product === 'istio-proxy') return entry.name === 'istio-init' || runs.has('istio-iptables');
+  if (product === 'linkerd-proxy') return entry.name === 'linkerd-init' || runs.has('linkerd2-proxy-init');
+  return endsWith(repositoryPath(image), ['linkerd', 'proxy-init']);
+}
+
+/** The words of command and args, with paths reduced to their last segment (`/usr/lib/x` → `x`). */
+function programs(container: Record<string, any>): Set<string> {
+  const words = new Set<string>();
+  for (const field of ['command', 'args']) {
+    const value = container[field];
+    if (!Array.isArray(value)) continue;
+    for (const item of value) {
+      if (typeof item !== 'string') continue;
+      for (const word of item.split(/\s+/)) {
+        if (word) words.add(word.slice(word.lastIndexOf('/') + 1));
+      }
+    }
+  }
+  return words;
+}
+
+/** An image's repository path as lowercase segments, without registry host, tag or digest. */
+function repositoryPath(image: string): string[] {
+  let reference = image.trim().toLowerCase();
+  const at = reference.indexOf('@');
+  if (at >= 0) reference = reference.slice(0, at);
+  const colon = reference.lastIndexOf(':');
+  if (colon > reference.lastIndexOf('/')) reference = reference.slice(0, colon);
+  const segments = reference.split('/');
+  if (segments.length > 1 && /[.:]|^localhost$/.test(segments[0])) segments.shift();
+  return segments;
+}
+
+function endsWith(segments: string[], suffix: string[]): boolean {
+  if (suffix.length > segments.length) return false;
+  const offset = segments.length - suffix.length;
+  return suffix.every((segment, index) => segments[offset + index] === segment);
+}
