@@ -67,7 +67,8 @@ function* expandLists(manifest: any): Generator<any> {
   yield manifest;
 }
 
-function validateObject(object: any, version: KubeVersion, options: ValidationOptions, rules: readonly Rule[], engine: EngineOptions, out: Violation[]): void {
+function validateObject(object: any, version: KubeVersion, options: ValidationOptions, rules: readonly Rule[],
+  engine: EngineOptions, out: Violation[]): void {
   if (!isPlainObject(object)) {
     out.push(unusable('<unknown>', '<unnamed>', `expected a Kubernetes object, got ${describeValue(object)}`));
     return;

@@ -1,13 +1,17 @@
-import { graceBudgetRule } from './lifecycle/grace-budget';
-import { jobHelperRule } from './lifecycle/job-helper';
+import { API_RULES } from './api';
+import { LIFECYCLE_RULES } from './lifecycle';
+import { RESOURCE_RULES } from './resources';
 import { Rule } from './rule';
+import { SECURITY_RULES } from './security';
 import { nativeSidecarVersionRule } from './version/native-sidecars';
 
 /**
  * Every manifest rule, in id order. RULES.md has one row per entry; a test pins the two together.
  */
 export const RULES: readonly Rule[] = [
-  jobHelperRule,
-  graceBudgetRule,
+  ...API_RULES,
+  ...LIFECYCLE_RULES,
+  ...RESOURCE_RULES,
+  ...SECURITY_RULES,
   nativeSidecarVersionRule,
 ];

@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { ManifestValidator, SidecarPod } from '../../src';
+import { ManifestValidator, SidecarJob, SidecarPod } from '../../src';
 import { validateManifests } from '../../src/rules/engine';
 import { Finding, Rule, RuleContext } from '../../src/rules/rule';
 import { Severity } from '../../src/rules/violation';
@@ -8,7 +8,10 @@ import { Severity } from '../../src/rules/violation';
 const everySidecar: Rule = {
   id: 'SC208',
   severity: Severity.WARNING,
-  title: 't', why: 'w', fix: 'f', source: 's',
+  title: 't',
+  why: 'w',
+  fix: 'f',
+  source: 's',
   check(context: RuleContext): Finding[] {
     return (context.spec.initContainers ?? []).flatMap((c: any, i: number) =>
       c.restartPolicy === 'Always' ? [{ path: `initContainers[${i}]`, message: `sidecar "${c.name}"`, fix: 'do it' }] : []);
@@ -16,7 +19,8 @@ const everySidecar: Rule = {
 };
 
 const pod = (name: string, annotations?: Record<string, string>) => ({
-  apiVersion: 'v1', kind: 'Pod',
+  apiVersion: 'v1',
+  kind: 'Pod',
   metadata: { name, namespace: 'shop', ...(annotations ? { annotations } : {}) },
   spec: { initContainers: [{ name: 'proxy', image: 'p', restartPolicy: 'Always' }], containers: [{ name: 'app', image: 'a' }] },
 });
@@ -38,8 +42,14 @@ describe('the engine', () => {
 
   test('reports kind, name, namespace, severity and fix', () => {
     expect(validateManifests([pod('web')], {}, { rules: [everySidecar] })).toEqual([{
-      ruleId: 'SC208', severity: 'warning', message: 'sidecar "proxy"', kind: 'Pod', name: 'web', namespace: 'shop',
-      path: 'spec.initContainers[0]', fix: 'do it',
+      ruleId: 'SC208',
+      severity: 'warning',
+      message: 'sidecar "proxy"',
+      kind: 'Pod',
+      name: 'web',
+      namespace: 'shop',
+      path: 'spec.initContainers[0]',
+      fix: 'do it',
     }]);
   });
 
@@ -109,7 +119,7 @@ describe('suppressions', () => {
 
   test('a construct suppression with a reason silences the rule', () => {
     const chart = Testing.chart();
-    const job = new (require('../../src').SidecarJob)(chart, 'job', {
+    const job = new SidecarJob(chart, 'job', {
       suppressions: [{ ruleId: 'SC205', reason: 'this proxy exits on its own when /quitquitquit is called by the exporter' }],
     });
     job.addContainer({ name: 'export', image: 'export:1' });
