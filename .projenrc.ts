@@ -14,7 +14,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   cdk8sVersion: '2.70.106',
   constructsVersion: '10.8.1',
   peerDeps: ['cdk8s-plus-30@^2.4.10'],
-  devDeps: ['@types/node@^20', 'fast-check@^3'],
+  devDeps: ['@types/node@^20', 'fast-check@^3', '@types/js-yaml@^4', 'cdk8s-cli@2.207.60'],
+  // Plain npm packages used at run time are bundled (jsii accepts only jsii packages as deps).
+  bundledDeps: ['yaml@^2.9.1', 'js-yaml@^4.1.0'],
+  bin: { 'cdk8s-sidecars': 'lib/cli/main.js' },
   github: false,
   buildWorkflow: false,
   release: false,
