@@ -394,3 +394,27 @@ describe('warnings', () => {
     });
   });
 });
+
+describe('warnings at synth', () => {
+  test('are printed once per synth even though cdk8s validates once per chart plus once per app', () => {
+    const app = Testing.app();
+    const first = new Chart(app, 'first');
+    new Chart(app, 'second');
+    const pod = new SidecarPod(first, 'pod');
+    pod.addSidecar({ name: 'proxy', image: 'proxy:1', readinessProbe: probe(), startupProbe: probe() });
+    pod.addContainer({ name: 'app', image: 'app:1' });
+    const writes: string[] = [];
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: any) => {
+      writes.push(String(chunk));
+      return true;
+    });
+    try {
+      app.synthYaml();
+    } finally {
+      stderr.mockRestore();
+    }
+    const sc208 = writes.filter(w => w.includes('[SC208]'));
+    expect(sc208).toHaveLength(1);
+    expect(sc208[0]).toMatch(/^\[first\/pod\] warning: sidecar "proxy" has a readinessProbe .* \(at spec\.initContainers\[0\]\.readinessProbe\) \[SC208\]\n$/);
+  });
+});
