@@ -418,3 +418,43 @@ describe('warnings at synth', () => {
     expect(sc208[0]).toMatch(/^\[first\/pod\] warning: sidecar "proxy" has a readinessProbe .* \(at spec\.initContainers\[0\]\.readinessProbe\) \[SC208\]\n$/);
   });
 });
+
+describe('rendering once per synth', () => {
+  test('a synth with several charts renders and validates each workload once', () => {
+    const app = Testing.app();
+    const charts = [new Chart(app, 'a'), new Chart(app, 'b'), new Chart(app, 'c')];
+    const deploy = new SidecarDeployment(charts[1], 'deploy');
+    deploy.addSidecar({ name: 'proxy', image: 'proxy:1' });
+    deploy.addContainer({ name: 'app', image: 'app:1' });
+    const render = jest.spyOn(deploy, '_toPodSpec');
+    const yaml = app.synthYaml();
+    expect(render).toHaveBeenCalledTimes(1);
+    expect(yaml).toContain('restartPolicy: Always');
+  });
+
+  test('a change after a synth is in the next synth and in describeLifecycle (no stale render)', () => {
+    const chart = Testing.chart();
+    const deploy = new SidecarDeployment(chart, 'deploy');
+    deploy.addContainer({ name: 'app', image: 'app:1' });
+    expect(podSpecOf(synthWorkload(chart)).initContainers).toBeUndefined();
+    deploy.addSidecar({ name: 'proxy', image: 'proxy:1' });
+    expect(deploy.describeLifecycle().startupOrder).toEqual(['proxy', 'app']);
+    expect(podSpecOf(synthWorkload(chart)).initContainers.map((c: any) => c.name)).toEqual(['proxy']);
+    deploy.addSidecar({ name: 'logs', image: 'logs:1', readinessProbe: probe() });
+    expect(deploy.violations().map(v => v.ruleId)).toContain('SC208');
+  });
+});
+
+test('default sidecar resources next to a fully limited app raise at most a warning, never a synth error', () => {
+  // Sidecar.DEFAULT_RESOURCES has no CPU limit on purpose (a throttled proxy slows the app);
+  // SC303 points out the quota consequence as a warning.
+  const chart = Testing.chart();
+  const deploy = new SidecarDeployment(chart, 'deploy');
+  deploy.addSidecar({ name: 'proxy', image: 'proxy:1' });
+  deploy.addContainer({
+    name: 'app', image: 'app:1',
+    resources: { cpu: { request: kplus.Cpu.millis(500), limit: kplus.Cpu.millis(500) }, memory: { request: Size.mebibytes(256), limit: Size.mebibytes(256) } },
+  });
+  expect(() => Testing.synth(chart)).not.toThrow();
+  expect(deploy.violations().map(v => [v.ruleId, v.severity])).toEqual([['SC303', 'warning']]);
+});

@@ -96,13 +96,20 @@ export function planLifecycle(
   const mains = indexedContainers(spec, 'containers');
   const gracePeriodSeconds = gracePeriodOf(spec?.terminationGracePeriodSeconds);
   const shutdown = shutdownOrder(inits, mains, gracePeriodSeconds, declared);
+  // A helper image alone in a Job is a one-shot command (`vault kv put`); beside real work it is
+  // the legacy sidecar that never exits.
+  const helpers = mains.map(({ container }) => detectHelper(container.image) !== undefined);
+  let effective: ResourceTotals | undefined;
   return {
     startup: startupOrder(inits, mains),
     shutdown,
     gracePeriodSeconds,
     shutdownNeedsSeconds: shutdownNeeds(shutdown),
-    jobCanComplete: !(declared.runsToCompletion === true && mains.some(({ container }) => detectHelper(container.image) !== undefined)),
-    effective: effectiveResources(spec, version),
+    jobCanComplete: !(declared.runsToCompletion === true && helpers.some(h => h) && !helpers.every(h => h)),
+    // Computed on first use: most readers of a plan only need the order.
+    get effective(): ResourceTotals {
+      return effective ??= effectiveResources(spec, version);
+    },
   };
 }
 

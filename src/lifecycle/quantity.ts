@@ -51,6 +51,21 @@ export type Nanos = bigint;
  * Numbers (as YAML often carries `cpu: 2`) are accepted and read as their decimal text.
  */
 export function parseQuantity(input: unknown): Nanos | undefined {
+  if (typeof input === 'string') {
+    // Manifests repeat the same few quantities (`100m`, `64Mi`) thousands of times.
+    if (PARSED.has(input)) return PARSED.get(input);
+    const parsed = parseQuantityText(input);
+    if (PARSED.size >= PARSED_LIMIT) PARSED.clear();
+    PARSED.set(input, parsed);
+    return parsed;
+  }
+  return parseQuantityText(input);
+}
+
+const PARSED = new Map<string, Nanos | undefined>();
+const PARSED_LIMIT = 4096;
+
+function parseQuantityText(input: unknown): Nanos | undefined {
   if (typeof input === 'number') {
     if (!Number.isFinite(input)) return undefined;
     return parseQuantity(numberToText(input));

@@ -1,3 +1,5 @@
+import { readDeclaredStops } from '../lifecycle/declared-stops';
+import { LifecyclePlan, planLifecycle } from '../lifecycle/plan';
 import { locatePodSpec } from '../lifecycle/pod-spec';
 import { KubeVersion, parseKubeVersion } from '../version';
 import { RULES } from './pack';
@@ -81,6 +83,7 @@ function validateObject(object: any, version: KubeVersion, options: ValidationOp
   const located = locatePodSpec(object);
   if (!located) return;
   const namespace = typeof object.metadata?.namespace === 'string' ? object.metadata.namespace : undefined;
+  let plan: LifecyclePlan | undefined;
   const context: RuleContext = {
     ...located,
     manifest: object,
@@ -90,6 +93,20 @@ function validateObject(object: any, version: KubeVersion, options: ValidationOp
     version,
     fromConstructs: engine.fromConstructs ?? false,
     options,
+    get plan(): LifecyclePlan {
+      if (plan === undefined) {
+        const declared = readDeclaredStops(object);
+        plan = planLifecycle(located.spec, version, {
+          drainSeconds: declared.drainSeconds,
+          appStopSeconds: declared.appStopSeconds,
+          runsToCompletion: located.runsToCompletion,
+        });
+      }
+      return plan;
+    },
+    get effective() {
+      return this.plan.effective;
+    },
   };
   const suppressions = resolveSuppressions(object, engine.suppressions ?? []);
   const report = (ruleId: string, severity: Severity, finding: Finding) => {

@@ -1,3 +1,4 @@
+import { LifecyclePlan, ResourceTotals } from '../lifecycle/plan';
 import { LocatedPodSpec } from '../lifecycle/pod-spec';
 import { KubeVersion } from '../version';
 import { Severity, ValidationOptions } from './violation';
@@ -20,6 +21,13 @@ export interface RuleContext extends LocatedPodSpec {
   readonly fromConstructs: boolean;
   /** The caller's options (request budget and so on). */
   readonly options: ValidationOptions;
+  /**
+   * The lifecycle plan of this pod spec with the stop times declared in its annotations,
+   * computed once per object on first use and shared by every rule.
+   */
+  readonly plan: LifecyclePlan;
+  /** Effective pod requests and limits (KEP-753), computed once per object on first use. */
+  readonly effective: ResourceTotals;
 }
 
 /**

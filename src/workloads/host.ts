@@ -1,10 +1,12 @@
 import { ApiObject, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
+import { IConstruct } from 'constructs';
 import { Annotations } from '../annotations';
 import { ContainerDependency, DependencyCondition, effectiveCondition } from '../dependency';
 import { InitContainerHandle, RunOnceInit, RunOnceInitProps, Sidecar, SidecarProps } from '../init-container';
 import { KUBERNETES_VERSION_CONTEXT, RuleSuppression, SidecarWorkloadOptions } from './options';
 import { LifecycleSummary } from './summary';
+import { currentSession, enableSynthSessions } from './synth-session';
 import { formatDrainAnnotation } from '../lifecycle/declared-stops';
 import { planLifecycle } from '../lifecycle/plan';
 import { locatePodSpec } from '../lifecycle/pod-spec';
@@ -30,18 +32,35 @@ export interface HostedWorkload {
 }
 
 /**
+ * A render-time change to the pod spec, run after the host has ordered the init containers and
+ * derived the grace period. It returns the new spec and must not mutate its input.
+ */
+export type PodSpecTransform = (spec: any) => any;
+
+/**
  * The one mechanism behind every sidecar-aware workload: it keeps the typed sidecars and run-once
  * init containers, derives the `initContainers` order, the grace period and the drain
  * annotations, strips what cdk8s-plus adds that the API server rejects, and validates the
  * rendered manifest with the rule engine. Workload classes only delegate to it.
  */
 export class SidecarHost {
+  /** The host behind a workload construct, for add-ons (meshes, presets) that extend any workload. */
+  public static of(construct: IConstruct): SidecarHost | undefined {
+    return HOSTS.get(construct);
+  }
+
   public readonly version: KubeVersion;
   private readonly handles: InitContainerHandle[] = [];
   private readonly mainDependencies = new Map<kplus.Container, ContainerDependency[]>();
   private readonly appStopTime: Duration;
   private readonly suppressions: RuleSuppression[];
   private readonly printedWarnings = new Set<string>();
+  private readonly transforms: PodSpecTransform[] = [];
+  /** How many handles at the front of `handles` were pinned there by `pinFirst`. */
+  private pinnedCount = 0;
+  private readonly renderFresh: () => any;
+  private rendered?: { readonly session: number; readonly manifest: any };
+  private checked?: { readonly session: number; readonly violations: Violation[] };
 
   constructor(private readonly workload: HostedWorkload, options: SidecarWorkloadOptions) {
     const scope = workload.construct;
@@ -51,6 +70,11 @@ export class SidecarHost {
     this.appStopTime = options.appStopTime ?? DEFAULT_APP_STOP;
     this.suppressions = [...options.suppressions ?? []];
     scope.node.addValidation({ validate: () => this.validate() });
+    // Render once per synth call: validation passes and cdk8s's own render share the manifest.
+    const apiObject = workload.apiObject();
+    this.renderFresh = apiObject.toJson.bind(apiObject);
+    apiObject.toJson = () => this.render();
+    enableSynthSessions(scope);
   }
 
   public addSidecar(props: SidecarProps): Sidecar {
@@ -94,8 +118,35 @@ export class SidecarHost {
     return this.handles.filter((h): h is Sidecar => h.isSidecar);
   }
 
-  /** Post-process cdk8s-plus's pod spec: order, forbidden defaults, grace period. */
+  /**
+   * Move a handle of this workload ahead of every handle not pinned before it, whenever it was
+   * added: a mesh's init container and proxy start first even when the user declared init
+   * containers earlier. Pinned handles keep the order in which they were pinned.
+   */
+  public pinFirst(handle: InitContainerHandle): void {
+    const index = this.handles.indexOf(handle);
+    if (index < 0) throw new Error(`[${this.workload.construct.node.path}] "${handle.name}" is not an init container of this workload`);
+    if (index < this.pinnedCount) return;
+    this.handles.splice(index, 1);
+    this.handles.splice(this.pinnedCount++, 0, handle);
+  }
+
+  /** Add a suppression after construction (add-ons that render a known, justified exception). */
+  public addSuppression(suppression: RuleSuppression): void {
+    this.suppressions.push(suppression);
+  }
+
+  /** Register a render-time pod-spec change; transforms run in registration order. */
+  public addPodSpecTransform(transform: PodSpecTransform): void {
+    this.transforms.push(transform);
+  }
+
+  /** Post-process cdk8s-plus's pod spec: order, forbidden defaults, grace period, then the transforms. */
   public renderPodSpec(spec: any): any {
+    return this.transforms.reduce((current, transform) => transform(current), this.orderedPodSpec(spec));
+  }
+
+  private orderedPodSpec(spec: any): any {
     const rendered: any[] | undefined = spec.initContainers;
     if (!rendered || rendered.length === 0) {
       return this.withGracePeriod(spec);
@@ -123,14 +174,18 @@ export class SidecarHost {
 
   /** Every violation of the rendered manifest, suppressions applied. */
   public violations(): Violation[] {
-    return validateManifests([this.workload.apiObject().toJson()], { kubernetesVersion: this.version.text }, {
+    const session = currentSession();
+    if (session !== undefined && this.checked?.session === session) return this.checked.violations;
+    const violations = validateManifests([this.render()], { kubernetesVersion: this.version.text }, {
       fromConstructs: true,
       suppressions: this.suppressions,
     });
+    if (session !== undefined) this.checked = { session, violations };
+    return violations;
   }
 
   public summary(): LifecycleSummary {
-    const manifest = this.workload.apiObject().toJson();
+    const manifest = this.render();
     const located = locatePodSpec(manifest)!;
     const plan = planLifecycle(located.spec, this.version, {
       drainSeconds: this.drainSeconds(),
@@ -148,6 +203,14 @@ export class SidecarHost {
       effectiveLimits: totals.limits,
       canComplete: plan.jobCanComplete,
     };
+  }
+
+  /** The rendered manifest: fresh, except within one synth call where it is rendered once. */
+  private render(): any {
+    const session = currentSession();
+    if (session === undefined) return this.renderFresh();
+    if (this.rendered?.session !== session) this.rendered = { session, manifest: this.renderFresh() };
+    return this.rendered.manifest;
   }
 
   private register(handle: InitContainerHandle): void {
@@ -233,6 +296,8 @@ export class SidecarHost {
     return messages;
   }
 }
+
+const HOSTS = new WeakMap<IConstruct, SidecarHost>();
 
 function describe(handle: InitContainerHandle): string {
   return `${handle.isSidecar ? 'sidecar' : 'init container'} "${handle.name}"`;

@@ -1,5 +1,4 @@
 import { readDeclaredStops } from '../../lifecycle/declared-stops';
-import { planLifecycle } from '../../lifecycle/plan';
 import { Finding, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
 
@@ -15,10 +14,7 @@ export const graceBudgetRule: Rule = {
     const declared = readDeclaredStops(context.manifest);
     const drainNames = Object.keys(declared.drainSeconds);
     if (drainNames.length === 0) return [];
-    const plan = planLifecycle(context.spec, context.version, {
-      drainSeconds: declared.drainSeconds,
-      appStopSeconds: declared.appStopSeconds,
-    });
+    const plan = context.plan;
     if (plan.shutdownNeedsSeconds <= plan.gracePeriodSeconds) return [];
     const parts = [
       ...(declared.appStopSeconds !== undefined ? [`app ${declared.appStopSeconds}s`] : []),

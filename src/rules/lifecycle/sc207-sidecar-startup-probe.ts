@@ -1,5 +1,5 @@
 import { detectHelper } from '../../lifecycle/helper-images';
-import { planLifecycle, StartGate } from '../../lifecycle/plan';
+import { StartGate } from '../../lifecycle/plan';
 import { ContainerEntry, containerEntries, nameOrPath } from '../containers';
 import { Finding, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
@@ -19,7 +19,7 @@ export const sidecarStartupProbeRule: Rule = {
   fix: 'add a startupProbe that passes once the sidecar serves (its health endpoint, or tcpSocket on the port it listens on)',
   source: 'KEP-753 startup ordering; kubelet startup of restartable init containers',
   check(context: RuleContext): Finding[] {
-    const plan = planLifecycle(context.spec, context.version);
+    const plan = context.plan;
     const byPath = new Map(containerEntries(context.spec, ['initContainers', 'containers']).map(entry => [entry.path, entry]));
     const findings: Finding[] = [];
     plan.startup.forEach((step, position) => {

@@ -24,7 +24,7 @@ export const requestBudgetRule: Rule = {
         fix: 'pass requestBudget as an object such as { cpu: \'2\', memory: \'4Gi\' }',
       }];
     }
-    const effective = effectiveResources(context.spec, context.version);
+    const effective = context.effective;
     const findings: Finding[] = [];
     for (const name of Object.keys(budget).sort()) {
       const raw = budget[name];

@@ -1,5 +1,4 @@
 import { formatQuantity } from '../../lifecycle/quantity';
-import { effectiveResources } from '../../lifecycle/resources';
 import { isAtLeast } from '../../version';
 import { containerEntries } from '../containers';
 import { Finding, Rule, RuleContext } from '../rule';
@@ -22,7 +21,7 @@ const POD_LEVEL_RESOURCES_MINOR = 34;
  */
 export const podLimitsBelowRequestsRule: Rule = {
   id: 'SC303',
-  severity: Severity.ERROR,
+  severity: Severity.WARNING,
   title: 'the effective pod limit (KEP-753 aggregation) of a resource is below the effective pod request, because sidecars request it without a limit while every other container is limited',
   why: 'limits aggregate like requests (a sidecar counts in the running phase and under every run-once init container declared after it), so a sidecar that requests without a limit adds to the request total but not to the limit total: ResourceQuota limits.* rejects the pod (it wants a limit on every container), LimitRange and tools that read pod limits (Kueue, VPA, cost reports) see less than the pod requests, and the pod cgroup runs unlimited; a single container whose request exceeds its own limit is SC110\'s, and pod-level resources are SC120\'s',
   fix: 'give the sidecars a limit for the resource at or above their request, matching the rest of the pod',
@@ -31,17 +30,18 @@ export const podLimitsBelowRequestsRule: Rule = {
     const spec = context.spec;
     const entries = containerEntries(spec, ['initContainers', 'containers']);
     if (entries.length === 0) return [];
-    const effective = effectiveResources(spec, context.version);
+    const effective = context.effective;
     const podLevel = isAtLeast(context.version, POD_LEVEL_RESOURCES_MINOR) && isPlainObject(spec.resources)
       ? new Set([...declaredNames(spec.resources.requests), ...declaredNames(spec.resources.limits)])
       : new Set<string>();
-    const own = new Map(entries.map(entry => [entry, ownResources(entry.container, context.version)]));
     const findings: Finding[] = [];
+    let own: Map<unknown, ReturnType<typeof ownResources>> | undefined;
     for (const name of Object.keys(effective.requests)) {
       if (podLevel.has(name)) continue;
       const requested = amountOf(effective.requests, name);
       const limited = amountOf(effective.limits, name);
       if (limited >= requested) continue;
+      own ??= new Map(entries.map(entry => [entry, ownResources(entry.container, context.version)]));
       const unlimitedSidecars: string[] = [];
       let allOthersLimited = true;
       let requestAboveOwnLimit = false;

@@ -186,7 +186,7 @@ describe('SC303 effective pod limit below the effective pod request', () => {
     const violations = run(podLimitsBelowRequestsRule, pod(spec));
     expect(violations).toEqual([{
       ruleId: 'SC303',
-      severity: 'error',
+      severity: 'warning',
       kind: 'Pod',
       name: 'p',
       namespace: 'ns',
@@ -202,7 +202,7 @@ describe('SC303 effective pod limit below the effective pod request', () => {
       containers: [container('app', { memory: '256Mi' }, { memory: '256Mi', cpu: '1' })],
     };
     const violations = run(podLimitsBelowRequestsRule, deployment(spec));
-    expect(violations.map(v => `${v.ruleId} ${v.severity} ${v.path}`)).toEqual(['SC303 error spec.template.spec']);
+    expect(violations.map(v => `${v.ruleId} ${v.severity} ${v.path}`)).toEqual(['SC303 warning spec.template.spec']);
     expect(violations[0].message).toBe('effective pod memory limit is 256Mi, below the effective memory request of 448Mi: sidecar "envoy" (128Mi), sidecar "logs" (64Mi) request memory with no memory limit, while every other container declares one');
   });
 
@@ -231,7 +231,7 @@ describe('SC303 effective pod limit below the effective pod request', () => {
       containers: [container('app', { cpu: '500m' }, { cpu: '500m' })],
     };
     expect(found(podLimitsBelowRequestsRule, pod(spec), { kubernetesVersion: '1.34' })).toEqual([]);
-    expect(found(podLimitsBelowRequestsRule, pod(spec), { kubernetesVersion: '1.33' })).toEqual(['SC303 error spec']);
+    expect(found(podLimitsBelowRequestsRule, pod(spec), { kubernetesVersion: '1.33' })).toEqual(['SC303 warning spec']);
   });
 
   test('why the rule looks at sidecars without a limit: with every container limited at or above its request, the pod limit never falls below the pod request', () => {
