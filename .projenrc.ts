@@ -59,6 +59,12 @@ project.addTask('example', {
   exec: 'ts-node --project test/tsconfig.json --transpile-only examples/run-all.ts',
 });
 
+const bench = project.addTask('bench', {
+  description: 'Synth and lint speed and memory against cdk8s-plus-30 and js-yaml (never part of test); BENCH_SIZES, BENCH_RUNS tune it',
+});
+bench.spawn(project.compileTask);
+bench.exec('node bench/run.js');
+
 project.addTask('rules-doc', {
   description: 'Regenerate RULES.md from the rule definitions (a test fails when it is out of date)',
   exec: 'ts-node --project test/tsconfig.json --transpile-only scripts/write-rules-md.ts',

@@ -42,13 +42,26 @@ interface CatalogueEntry extends KnownHelper {
  * `mirror.example.com/team/istio/proxyv2` still are.
  */
 export function detectHelper(image: string): KnownHelper | undefined {
-  const segments = repositorySegments(image);
-  if (segments === undefined) return undefined;
-  const entry = CATALOGUE.find((candidate) => candidate.repositories.some((repository) => endsWithSegments(segments, repository.split('/'))));
+  let entry = MATCHED.get(image);
+  if (entry === undefined && !MATCHED.has(image)) {
+    entry = matchCatalogue(image);
+    if (MATCHED.size >= MATCHED_LIMIT) MATCHED.clear();
+    MATCHED.set(image, entry);
+  }
   if (entry === undefined) return undefined;
   // A fresh object each time, so a caller cannot edit the catalogue.
   const helper: KnownHelper = { product: entry.product, role: entry.role };
   return entry.readiness ? { ...helper, readiness: { ...entry.readiness } } : helper;
+}
+
+/** Images repeat across a stream (every replica of a proxy); remember each verdict. */
+const MATCHED = new Map<unknown, CatalogueEntry | undefined>();
+const MATCHED_LIMIT = 4096;
+
+function matchCatalogue(image: string): CatalogueEntry | undefined {
+  const segments = repositorySegments(image);
+  if (segments === undefined) return undefined;
+  return CATALOGUE.find((candidate) => candidate.repositories.some((repository) => endsWithSegments(segments, repository.split('/'))));
 }
 
 const CATALOGUE: CatalogueEntry[] = [

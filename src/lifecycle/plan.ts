@@ -98,7 +98,7 @@ export function planLifecycle(
   const shutdown = shutdownOrder(inits, mains, gracePeriodSeconds, declared);
   // A helper image alone in a Job is a one-shot command (`vault kv put`); beside real work it is
   // the legacy sidecar that never exits.
-  const helpers = mains.map(({ container }) => detectHelper(container.image) !== undefined);
+  const helpers = declared.runsToCompletion === true ? mains.map(({ container }) => detectHelper(container.image) !== undefined) : [];
   let effective: ResourceTotals | undefined;
   return {
     startup: startupOrder(inits, mains),

@@ -40,6 +40,36 @@ const ROLE_WORDS: Record<ContainerRole, string> = {
  * that is not something a field rule can point at.
  */
 export function containerEntries(spec: any, lists: readonly ContainerListField[] = ALL_LISTS): ContainerEntry[] {
+  const key = lists.join(',');
+  const cached = runCache?.get(spec)?.get(key);
+  if (cached) return cached;
+  const entries = listEntries(spec, lists);
+  if (runCache && spec !== null && typeof spec === 'object') {
+    const bySpec = runCache.get(spec) ?? new Map<string, ContainerEntry[]>();
+    bySpec.set(key, entries);
+    runCache.set(spec, bySpec);
+  }
+  return entries;
+}
+
+/**
+ * Share `containerEntries` results between the rules checking one object: about thirty rules ask
+ * for the same lists. The cache lives only for the duration of `check`, so an object changed
+ * between two engine runs is never read from it.
+ */
+export function withSharedEntries<T>(check: () => T): T {
+  const outer = runCache;
+  runCache = new Map();
+  try {
+    return check();
+  } finally {
+    runCache = outer;
+  }
+}
+
+let runCache: Map<object, Map<string, ContainerEntry[]>> | undefined;
+
+function listEntries(spec: any, lists: readonly ContainerListField[]): ContainerEntry[] {
   const entries: ContainerEntry[] = [];
   for (const list of lists) {
     containerList(spec, list).forEach((container, index) => {

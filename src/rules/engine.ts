@@ -3,6 +3,7 @@ import { LifecyclePlan, planLifecycle } from '../lifecycle/plan';
 import { locatePodSpec } from '../lifecycle/pod-spec';
 import { KubeVersion, parseKubeVersion } from '../version';
 import { RULES } from './pack';
+import { withSharedEntries } from './containers';
 import { Finding, Rule, RuleContext } from './rule';
 import { resolveSuppressions, SuppressionInput } from './suppressions';
 import { Severity, ValidationOptions, Violation } from './violation';
@@ -70,6 +71,11 @@ function* expandLists(manifest: any): Generator<any> {
 }
 
 function validateObject(object: any, version: KubeVersion, options: ValidationOptions, rules: readonly Rule[],
+  engine: EngineOptions, out: Violation[]): void {
+  withSharedEntries(() => checkObject(object, version, options, rules, engine, out));
+}
+
+function checkObject(object: any, version: KubeVersion, options: ValidationOptions, rules: readonly Rule[],
   engine: EngineOptions, out: Violation[]): void {
   if (!isPlainObject(object)) {
     out.push(unusable('<unknown>', '<unnamed>', `expected a Kubernetes object, got ${describeValue(object)}`));

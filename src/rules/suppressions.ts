@@ -23,7 +23,9 @@ const PLACEHOLDER_REASONS = /^(todo|tbd|fixme|n\/?a|none|no reason|ignore|ignore
  * Combine construct suppressions and the manifest's suppress annotation, checking each one.
  */
 export function resolveSuppressions(manifest: any, fromConstruct: readonly SuppressionInput[]): ResolvedSuppressions {
-  const known = new Set(ruleCatalog().map(r => r.id));
+  const annotated = parseAnnotation(manifest);
+  if (fromConstruct.length === 0 && annotated.length === 0) return NONE;
+  const known = knownRuleIds();
   const ruleIds = new Set<string>();
   const problems: Finding[] = [];
   const consider = (input: SuppressionInput, where: string, objectPath: string) => {
@@ -44,8 +46,15 @@ export function resolveSuppressions(manifest: any, fromConstruct: readonly Suppr
     }
   };
   for (const input of fromConstruct) consider(input, 'a suppression on the construct', 'metadata');
-  for (const input of parseAnnotation(manifest)) consider(input, `the ${Annotations.SUPPRESS} annotation`, ANNOTATION_PATH);
+  for (const input of annotated) consider(input, `the ${Annotations.SUPPRESS} annotation`, ANNOTATION_PATH);
   return { ruleIds, problems };
+}
+
+const NONE: ResolvedSuppressions = { ruleIds: new Set(), problems: [] };
+let known: Set<string> | undefined;
+
+function knownRuleIds(): Set<string> {
+  return known ??= new Set(ruleCatalog().map(r => r.id));
 }
 
 /** Parse `SC208: reason` entries separated by newlines or `;`. */
