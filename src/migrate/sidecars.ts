@@ -1,0 +1,236 @@
+import { isAlias, isMap, visit, YAMLMap, YAMLSeq } from 'yaml';
+import { detectHelper, KnownHelper } from '../lifecycle/helper-images';
+import { isAtLeast } from '../version';
+import { argvOf, helperFacts, knownStartupProbe } from './known';
+import { hasStartupProbe, MigrationSettings, NativeSidecar, PodTarget, quoted, Recorder } from './model';
+import { insertAfter, insertBefore, mapAt, plain, seqAt, stringScalars } from './nodes';
+import { placeSidecars } from './placement';
+
+/** A regular container picked to become a native sidecar. */
+interface Candidate {
+  readonly node: YAMLMap;
+  readonly index: number;
+  readonly name?: string;
+  readonly container: any;
+  readonly helper?: KnownHelper;
+  /** Named with `--sidecar` (rather than only recognised by its image). */
+  readonly named: boolean;
+}
+
+/** postStart hooks that only wait for the helper to be ready; a startupProbe does that in native mode. */
+const WAIT_HOOKS: Array<{ readonly product: string; readonly program: string; readonly subcommand?: string; readonly what: string }> = [
+  { product: 'istio-proxy', program: 'pilot-agent', subcommand: 'wait', what: 'holdApplicationUntilProxyStarts' },
+  { product: 'linkerd-proxy', program: 'linkerd-await', what: 'Linkerd\'s proxy-await' },
+];
+
+/**
+ * Move the pod's legacy sidecars from `containers` to `initContainers` with
+ * `restartPolicy: Always`, add a startupProbe where the helper's readiness is known, and drop
+ * postStart hooks that only waited for it. Returns every native sidecar of the pod afterwards.
+ */
+export function moveLegacySidecars(target: PodTarget, settings: MigrationSettings, record: Recorder): NativeSidecar[] {
+  const candidates = pickCandidates(target, settings, record);
+  if (candidates.length > 0 && !isAtLeast(settings.version, 29)) {
+    for (const candidate of candidates) {
+      record.concern(candidate.node, `container ${label(candidate)} looks like a legacy sidecar but was not moved: native sidecars need Kubernetes 1.29 or later and the target is ${settings.version.text}; migrate when the cluster is upgraded [SC901]`,
+        `${target.specPath}.containers[${candidate.index}]`);
+    }
+    return [];
+  }
+  const anchored = candidates.length > 0 && usesAnchors(target);
+  if (anchored) {
+    for (const candidate of candidates) {
+      record.concern(candidate.node, `container ${label(candidate)} looks like a legacy sidecar but was not moved: the pod's containers use YAML anchors or aliases, which moving containers could leave pointing backwards; migrate it by hand`,
+        `${target.specPath}.containers[${candidate.index}]`);
+    }
+  }
+  const moved = candidates.length > 0 && !anchored ? move(target, candidates, record) : [];
+  const initSeq = seqAt(target.spec, 'initContainers');
+  const natives: NativeSidecar[] = [];
+  for (const item of initSeq?.items ?? []) {
+    if (!isMap(item) || item.get('restartPolicy') !== 'Always') continue;
+    const movedEntry = moved.find(entry => entry.node === item);
+    if (movedEntry !== undefined) {
+      natives.push(movedEntry);
+      continue;
+    }
+    const container = plain(target.doc, item);
+    natives.push({ node: item, ...(typeof container.name === 'string' ? { name: container.name } : {}), facts: helperFacts(container), moved: false });
+  }
+  for (const sidecar of moved) {
+    addStartupProbe(target, sidecar, record);
+    removeWaitHook(sidecar, record);
+  }
+  return natives;
+}
+
+/** The containers to move, after the one-regular-container and restartPolicy checks. */
+function pickCandidates(target: PodTarget, settings: MigrationSettings, record: Recorder): Candidate[] {
+  const containers = seqAt(target.spec, 'containers');
+  if (containers === undefined) return [];
+  const all: Candidate[] = [];
+  let regular = 0;
+  containers.items.forEach((item, index) => {
+    if (isAlias(item)) {
+      regular++;
+      return;
+    }
+    if (!isMap(item)) return;
+    regular++;
+    const container = plain(target.doc, item);
+    const name = typeof container.name === 'string' && container.name !== '' ? container.name : undefined;
+    const helper = typeof container.image === 'string' ? detectHelper(container.image) : undefined;
+    const named = name !== undefined && settings.sidecarNames.has(name);
+    if (helper === undefined && !named) return;
+    const oneShot = !named && helper !== undefined ? oneShotUse(helper.product, argvOf(container)) : undefined;
+    if (oneShot !== undefined) {
+      record.concern(item, `container ${quoted(name, `containers[${index}]`)} runs ${container.image} (${helper!.product}) as ${oneShot}, which exits by itself; not moved, since a native sidecar is restarted whenever it exits — name it with --sidecar if it really is a long-running helper`,
+        `${target.specPath}.containers[${index}]`);
+      return;
+    }
+    const candidate: Candidate = { node: item, index, container, named, ...(name !== undefined ? { name } : {}), ...(helper ? { helper } : {}) };
+    if (container.restartPolicy !== undefined && container.restartPolicy !== 'Always') {
+      record.concern(item, `container ${label(candidate)} sets restartPolicy: ${String(container.restartPolicy)}, which a native sidecar cannot keep; not moved — decide whether it is a sidecar and move it by hand`,
+        `${target.specPath}.containers[${index}].restartPolicy`);
+      return;
+    }
+    all.push(candidate);
+  });
+  if (all.length < regular) return all;
+
+  // Every regular container is a candidate. A pod needs one: helpers recognised only by image are
+  // then most likely the workload itself (a gateway, a log-shipping DaemonSet); named ones are
+  // moved while one container remains.
+  const kept = all.filter(candidate => !candidate.named);
+  const moved = all.filter(candidate => candidate.named);
+  if (kept.length === 0) kept.push(moved.pop()!);
+  for (const candidate of kept) {
+    const what = candidate.helper ? `runs ${candidate.container.image} (${candidate.helper.product})` : 'was named with --sidecar';
+    record.concern(candidate.node, `container ${label(candidate)} ${what} but was not moved: a pod needs at least one regular container and no other would remain, so this is probably the workload itself; if it really is a sidecar, add the application container first`,
+      `${target.specPath}.containers[${candidate.index}]`);
+  }
+  return moved;
+}
+
+/**
+ * How a helper image is used for a one-shot command rather than as the helper, or `undefined`:
+ * the Vault image without `agent`, Envoy validating a config, Istio's image writing iptables.
+ */
+function oneShotUse(product: string, argv: string[]): string | undefined {
+  const words = argv.flatMap(arg => arg.split(/\s+/)).filter(Boolean);
+  if (product === 'vault-agent' && words.length > 0 && !words.includes('agent')) return `"${argv.join(' ')}" (not vault agent)`;
+  if (product === 'envoy' && (words.includes('--mode=validate') || words.join(' ').includes('--mode validate'))) return 'a config validation (--mode validate)';
+  if (product === 'istio-proxy' && words.includes('istio-iptables')) return 'istio-iptables';
+  return undefined;
+}
+
+function move(target: PodTarget, candidates: Candidate[], record: Recorder): NativeSidecar[] {
+  const { doc, spec } = target;
+  const containers = seqAt(spec, 'containers')!;
+  let initSeq = seqAt(spec, 'initContainers');
+  const initPlain: any[] = initSeq ? initSeq.items.map(item => plain(doc, item)) : [];
+  const facts = candidates.map(candidate => helperFacts(candidate.container));
+  const requests = candidates.map((candidate, i) => ({ facts: facts[i], ...(candidate.name !== undefined ? { name: candidate.name } : {}) }));
+  const placements = placeSidecars(initPlain, requests);
+
+  // A comment between `containers:` and its first item belongs to that item.
+  if (candidates[0].index === 0 && containers.commentBefore) {
+    candidates[0].node.commentBefore = joinComments(containers.commentBefore, candidates[0].node.commentBefore ?? undefined);
+    containers.commentBefore = undefined;
+  }
+  for (const candidate of [...candidates].reverse()) containers.items.splice(candidate.index, 1);
+  if (initSeq === undefined) {
+    initSeq = new YAMLSeq();
+    insertBefore(doc, spec, 'initContainers', initSeq, 'containers');
+  }
+  initSeq.flow = false;
+
+  const moved: NativeSidecar[] = [];
+  candidates.forEach((candidate, i) => {
+    const placement = placements[i];
+    const newIndex = placement.slot + i;
+    initSeq!.items.splice(newIndex, 0, candidate.node);
+    if (!candidate.node.has('restartPolicy')) insertAfter(doc, candidate.node, 'restartPolicy', 'Always', ['image', 'name']);
+    const identity = candidate.helper ? `image recognised as ${candidate.helper.product}` : 'named with --sidecar';
+    record.change(candidate.node, `moved container ${label(candidate)} (${identity}) from containers[${candidate.index}] to initContainers[${newIndex}] with restartPolicy: Always, ${placement.reason}`);
+    if (placement.conflict !== undefined) {
+      record.concern(candidate.node, `sidecar ${label(candidate)}: ${placement.conflict}; reorder by hand if the preparer does not need to run first`, `${target.specPath}.initContainers[${newIndex}]`);
+    }
+    moved.push({ ...requests[i], node: candidate.node, moved: true });
+  });
+  return moved;
+}
+
+/** Add the startupProbe that makes later containers wait for the helper, when its readiness is known. */
+function addStartupProbe(target: PodTarget, sidecar: NativeSidecar, record: Recorder): void {
+  if (hasStartupProbe(sidecar.node)) return;
+  const container = plain(target.doc, sidecar.node);
+  const helper = typeof container.image === 'string' ? detectHelper(container.image) : undefined;
+  const known = knownStartupProbe(container, helper);
+  if (known === undefined) return;
+  let probe: YAMLMap;
+  if (known.copyReadinessHandler) {
+    const httpGet = mapAt(mapAt(sidecar.node, 'readinessProbe'), 'httpGet')!;
+    probe = target.doc.createNode({ periodSeconds: known.probe.periodSeconds, failureThreshold: known.probe.failureThreshold }) as YAMLMap;
+    probe.items.unshift(target.doc.createPair('httpGet', httpGet.clone()) as any);
+  } else {
+    probe = target.doc.createNode(known.probe) as YAMLMap;
+  }
+  insertAfter(target.doc, sidecar.node, 'startupProbe', probe, ['readinessProbe', 'livenessProbe']);
+  // A one-line `{name: ..., image: ...}` would grow a nested probe; block style keeps it readable.
+  sidecar.node.flow = false;
+  const httpGet = known.probe.httpGet;
+  record.change(sidecar.node, `added startupProbe httpGet ${httpGet.path ?? '/'} on port ${httpGet.port} (periodSeconds ${known.probe.periodSeconds}, failureThreshold ${known.probe.failureThreshold}) to sidecar ${quoted(sidecar.name, 'the moved sidecar')}, from ${known.source}, so the containers after it start only once it serves`);
+}
+
+/** Drop a postStart hook that only waits for the helper itself, now that a startupProbe gates. */
+function removeWaitHook(sidecar: NativeSidecar, record: Recorder): void {
+  if (!hasStartupProbe(sidecar.node)) return;
+  const lifecycle = mapAt(sidecar.node, 'lifecycle');
+  const postStart = mapAt(lifecycle, 'postStart');
+  if (lifecycle === undefined || postStart === undefined || postStart.items.length !== 1) return;
+  const command = stringScalars(seqAt(mapAt(postStart, 'exec'), 'command'));
+  if (command === undefined || command.length === 0) return;
+  const argv = command.map(scalar => scalar.value);
+  const hook = WAIT_HOOKS.find(candidate => candidate.product === sidecar.facts.product && basename(argv[0]) === candidate.program &&
+    (candidate.subcommand === undefined || argv[1] === candidate.subcommand) &&
+    argv.slice(candidate.subcommand === undefined ? 1 : 2).every(arg => /^--?[a-z-]+(=\S+)?$/.test(arg)));
+  if (hook === undefined) return;
+  lifecycle.delete('postStart');
+  if (lifecycle.items.length === 0) sidecar.node.delete('lifecycle');
+  record.change(postStart, `removed postStart hook "${argv.join(' ')}" from sidecar ${quoted(sidecar.name, 'the moved sidecar')}: it only waited for the proxy (${hook.what}), which its startupProbe now does before the containers after it start`);
+}
+
+/** Whether the container lists define or use an anchor (moving entries could put an alias before its anchor). */
+function usesAnchors(target: PodTarget): boolean {
+  let found = false;
+  for (const list of ['initContainers', 'containers']) {
+    const seq = seqAt(target.spec, list);
+    if (seq === undefined) continue;
+    visit(seq, {
+      Node(_key, node) {
+        if (isAlias(node) || node.anchor !== undefined) {
+          found = true;
+          return visit.BREAK;
+        }
+        return undefined;
+      },
+    });
+  }
+  return found;
+}
+
+function label(candidate: Candidate): string {
+  return quoted(candidate.name, `containers[${candidate.index}]`);
+}
+
+function joinComments(first: string, second: string | undefined): string {
+  return second ? `${first}\n${second}` : first;
+}
+
+export function basename(path: string | undefined): string {
+  if (path === undefined) return '';
+  const slash = path.lastIndexOf('/');
+  return slash >= 0 ? path.slice(slash + 1) : path;
+}
+
