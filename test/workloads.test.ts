@@ -341,7 +341,7 @@ describe('Jobs', () => {
     job.addContainer({ name: 'export', image: 'export:1' });
     job.addContainer({ name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.27.0' });
     expect(synthErrors(chart)).toEqual([
-      '[test/job] container "istio-proxy" runs docker.io/istio/proxyv2:1.27.0 (istio-proxy), a long-running mesh-proxy; as a regular container of a Job it never exits, so the Job never completes; move "istio-proxy" to initContainers with restartPolicy: Always (addSidecar() in cdk8s-sidecars) so it stops when the main containers finish (at spec.template.spec.containers[1]) [SC205]',
+      '[test/job] container "istio-proxy" runs docker.io/istio/proxyv2:1.27.0 (istio-proxy), a long-running mesh proxy; as a regular container of a Job it never exits, so the Job never completes; move "istio-proxy" to initContainers with restartPolicy: Always (addSidecar() in cdk8s-sidecars) so it stops when the main containers finish (at spec.template.spec.containers[1]) [SC205]',
     ]);
   });
 

@@ -24,7 +24,7 @@ export const jobHelperRule: Rule = {
       if (!helper) return;
       findings.push({
         path: `containers[${i}]`,
-        message: `container "${container.name}" runs ${container.image} (${helper.product}), a long-running ${helper.role}; as a regular container of a ${context.kind} it never exits, so the ${context.kind} never completes`,
+        message: `container "${container.name}" runs ${container.image} (${helper.product}), a long-running ${helper.role.replace('-', ' ')}; as a regular container of a ${context.kind} it never exits, so the ${context.kind} never completes`,
         fix: `move "${container.name}" to initContainers with restartPolicy: Always (addSidecar() in cdk8s-sidecars) so it stops when the main containers finish`,
       });
     });
