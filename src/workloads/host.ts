@@ -70,6 +70,7 @@ export class SidecarHost {
     this.appStopTime = options.appStopTime ?? DEFAULT_APP_STOP;
     this.suppressions = [...options.suppressions ?? []];
     scope.node.addValidation({ validate: () => this.validate() });
+    HOSTS.set(scope, this);
     // Render once per synth call: validation passes and cdk8s's own render share the manifest.
     const apiObject = workload.apiObject();
     this.renderFresh = apiObject.toJson.bind(apiObject);

@@ -6,12 +6,21 @@ import { SidecarHost } from './host';
 import { SidecarWorkloadOptions } from './options';
 import { LifecycleSummary } from './summary';
 import { ISidecarWorkload } from './workload';
+import { applyMesh } from '../mesh/apply';
+import { Mesh } from '../mesh/mesh';
 import { Violation } from '../rules/violation';
 
 /**
  * Props of a `SidecarJob`: everything `kplus.Job` takes, plus sidecar settings.
  */
-export interface SidecarJobProps extends kplus.JobProps, SidecarWorkloadOptions {}
+export interface SidecarJobProps extends kplus.JobProps, SidecarWorkloadOptions {
+  /**
+   * A service mesh the Job joins. Its proxy is a native sidecar, so the Job completes when the
+   * main containers finish, with no quitquitquit call or await wrapper.
+   * @default - no mesh
+   */
+  readonly mesh?: Mesh;
+}
 
 /**
  * A cdk8s-plus Job with typed native sidecars. The Job completes when its main containers finish:
@@ -31,6 +40,7 @@ export class SidecarJob extends kplus.Job implements ISidecarWorkload {
       explicitGracePeriod: props.terminationGracePeriod !== undefined,
     }, props);
     props.initContainers?.forEach(c => this.addInitContainer(c));
+    if (props.mesh) applyMesh(this, props.mesh);
   }
 
   /**
