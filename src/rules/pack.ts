@@ -1,5 +1,6 @@
 import { API_RULES } from './api';
 import { LIFECYCLE_RULES } from './lifecycle';
+import { MESH_RULES } from './mesh';
 import { RESOURCE_RULES } from './resources';
 import { Rule } from './rule';
 import { SECURITY_RULES } from './security';
@@ -12,6 +13,7 @@ export const RULES: readonly Rule[] = [
   ...API_RULES,
   ...LIFECYCLE_RULES,
   ...RESOURCE_RULES,
+  ...MESH_RULES,
   ...SECURITY_RULES,
   nativeSidecarVersionRule,
 ];

@@ -1,13 +1,12 @@
 import { Chart, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { validateManifests } from '../../src/rules/engine';
-import { MESH_RULES } from '../../src/rules/mesh';
 import { RULES } from '../../src/rules/pack';
 import { Violation } from '../../src/rules/violation';
 import { podSpecOf } from '../helpers';
 
-/** Every rule the pack will run once the mesh family joins it. */
-export const ALL_RULES = [...RULES.filter(rule => !MESH_RULES.some(mesh => mesh.id === rule.id)), ...MESH_RULES];
+/** Every rule of the pack (the mesh family included). */
+export const ALL_RULES = RULES;
 
 /** Synthesize a chart: all manifests, the one workload, its pod spec and pod-template metadata. */
 export function render(chart: Chart) {

@@ -1,5 +1,6 @@
 import { Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
+import { synthErrors } from '../helpers';
 import { APP_RESOURCES, lint, render } from './_helpers';
 import { CloudSqlProxy, Mesh, MeshedDeployment, MeshLogLevel, MeshMode } from '../../src';
 
@@ -91,14 +92,13 @@ describe('INJECT mode renders no proxy and asks the webhook for a native one', (
     for (const mesh of [Mesh.istio({ mode: MeshMode.INJECT }), Mesh.linkerd({ mode: MeshMode.INJECT })]) {
       expect(lint(render(injected(mesh).chart).manifests)).toEqual([]);
     }
-    const istio = lint(render(injected(Mesh.istio({ mode: MeshMode.INJECT }), 15006, 1337).chart).manifests);
-    expect(istio.map(v => `${v.ruleId} ${v.severity} ${v.path}`)).toEqual([
-      'SC401 error spec.template.spec.containers[0].ports[0].containerPort',
-      'SC402 error spec.template.spec.containers[0].securityContext.runAsUser',
+    // the same pod with a reserved port and the proxy's UID fails synth
+    expect(synthErrors(injected(Mesh.istio({ mode: MeshMode.INJECT }), 15006, 1337).chart)).toEqual([
+      '[test/svc] container "svc" declares port 15006, which the Istio proxy the webhook injects binds (Envoy inbound capture); both share the pod\'s network, so one of them cannot listen and the pod does not run; move "svc" off port 15006 (and any Service targetPort pointing at it); Istio reserves 15000, 15001, 15004, 15006, 15008, 15020, 15021, 15053, 15090 (at spec.template.spec.containers[0].ports[0].containerPort) [SC401]',
+      '[test/svc] container "svc" runs as UID 1337, the UID of the Istio proxy, which the mesh\'s iptables rules exempt: its outbound traffic bypasses the proxy (no mTLS, no policy, no telemetry); set securityContext.runAsUser on "svc" to a UID other than 1337 (at spec.template.spec.containers[0].securityContext.runAsUser) [SC402]',
     ]);
-    expect(istio[0].message).toBe('container "svc" declares port 15006, which the Istio proxy the webhook injects binds (Envoy inbound capture); both share the pod\'s network, so one of them cannot listen and the pod does not run');
-    const linkerd = lint(render(injected(Mesh.linkerd({ mode: MeshMode.INJECT }), 4191, 2102).chart).manifests);
-    expect(linkerd.map(v => `${v.ruleId} ${v.path}`)).toEqual([
+    const linkerd = synthErrors(injected(Mesh.linkerd({ mode: MeshMode.INJECT }), 4191, 2102).chart);
+    expect(linkerd.map(line => line.match(/\(at (\S+)\) \[(SC\d+)\]$/)!.slice(1).reverse().join(' '))).toEqual([
       'SC401 spec.template.spec.containers[0].ports[0].containerPort',
       'SC402 spec.template.spec.containers[0].securityContext.runAsUser',
     ]);
