@@ -14,6 +14,7 @@ export * from './workloads/daemon-set';
 export * from './workloads/cron-job';
 export * from './mesh/mesh';
 export * from './mesh/meshed-deployment';
+export * from './plugin';
 export * from './presets/cloud-sql-proxy';
 export * from './presets/otel-collector';
 export * from './presets/fluent-bit';

@@ -1,0 +1,194 @@
+/**
+ * The `cdk8s-sidecars` command: argument parsing and dispatch. Every failure becomes one line on
+ * stderr and exit code 2; findings are exit code 1; a clean run is 0.
+ */
+import { parseArgs, ParseArgsConfig } from 'node:util';
+import { Severity } from '../rules/violation';
+import { DEFAULT_KUBERNETES_VERSION, KubeVersion, parseKubeVersion } from '../version';
+import { colorsFor } from './colors';
+import { errorLine, ExitCode, UsageError } from './errors';
+import { explainInputs } from './explain';
+import { formatExplainJson, formatExplainMermaid, formatExplainText } from './explain-report';
+import { CliIo } from './io';
+import { lintInputs } from './lint';
+import { formatJson, formatSarif, formatText } from './lint-report';
+import { MIGRATE_HELP, MIGRATE_OPTIONS, runMigrate } from './migrate';
+import { resolveInputs } from './sources';
+
+const USAGE = `usage: cdk8s-sidecars <command> [options] [PATH...|-]
+
+Native-sidecar rules, lifecycle pictures and migration for any Kubernetes YAML.
+
+commands:
+  lint      check manifests against the rule pack (RULES.md)
+  explain   show each workload's startup and shutdown sequence and effective resources
+  migrate   move legacy sidecars (helpers in containers) to native sidecars
+
+PATH is a file, or a folder searched recursively for *.yaml, *.yml and *.json;
+- reads stdin (helm template my-release ./chart | cdk8s-sidecars lint -).
+
+Run "cdk8s-sidecars <command> --help" for the options of a command.
+exit codes: 0 no errors, 1 errors found, 2 unusable input or arguments
+`;
+
+const LINT_HELP = `usage: cdk8s-sidecars lint [options] PATH...|-
+
+Check Kubernetes manifests against the native-sidecar rule pack.
+
+options:
+  -f, --format text|json|sarif       report format (default: text)
+  -k, --kubernetes-version X.Y       target Kubernetes version (default: ${DEFAULT_KUBERNETES_VERSION})
+  -s, --severity error|warning|info  report findings at or above this severity (default: info)
+  -h, --help                         show this help
+
+Suppress a finding with the cdk8s-sidecars.io/suppress annotation ("SC208: reason").
+exit codes: 0 no errors, 1 errors found, 2 unusable input or arguments
+`;
+
+const EXPLAIN_HELP = `usage: cdk8s-sidecars explain [options] PATH...|-
+
+Show what the kubelet will do with each workload: startup order and gates, shutdown order and
+grace-period budget, whether a Job can complete, and the effective pod requests and limits.
+
+options:
+  -f, --format text|mermaid|json     report format (default: text)
+  -k, --kubernetes-version X.Y       target Kubernetes version (default: ${DEFAULT_KUBERNETES_VERSION})
+  -h, --help                         show this help
+
+exit codes: 0 explained, 2 unusable input or arguments
+`;
+
+const COMMON_OPTIONS = {
+  'format': { type: 'string', short: 'f' },
+  'kubernetes-version': { type: 'string', short: 'k' },
+  'help': { type: 'boolean', short: 'h' },
+} as const;
+
+/** Run the command with `argv` (without `node` and the script). Resolves to the exit code; never rejects. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (error) {
+    io.stderr(errorLine(error));
+    return ExitCode.UNUSABLE;
+  }
+}
+
+async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'lint': return lint(rest, io);
+    case 'explain': return explain(rest, io);
+    case 'migrate': return migrate(rest, io);
+    case 'help':
+    case '--help':
+    case '-h':
+      io.stdout(USAGE);
+      return ExitCode.OK;
+    case '--version':
+    case '-V':
+      io.stdout(`${packageVersion()}\n`);
+      return ExitCode.OK;
+    case undefined:
+      throw new UsageError('no command given; use lint, explain or migrate (cdk8s-sidecars --help)');
+    default:
+      if (command.startsWith('-')) throw new UsageError(`unknown option '${command}' before the command; use lint, explain or migrate (cdk8s-sidecars --help)`);
+      throw new UsageError(`unknown command "${command}"; use lint, explain or migrate (cdk8s-sidecars --help)`);
+  }
+}
+
+async function lint(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse('lint', args, { ...COMMON_OPTIONS, severity: { type: 'string', short: 's' } });
+  if (values.help) {
+    io.stdout(LINT_HELP);
+    return ExitCode.OK;
+  }
+  const format = choice('lint', '--format', values.format, ['text', 'json', 'sarif'] as const, 'text');
+  const threshold = choice('lint', '--severity', values.severity, [Severity.ERROR, Severity.WARNING, Severity.INFO] as const, Severity.INFO);
+  const version = kubernetesVersion('lint', values['kubernetes-version']);
+  const inputs = resolveInputs(positionals, io);
+  const report = await lintInputs(inputs, { kubernetesVersion: version.text, threshold }, io);
+  switch (format) {
+    case 'json': io.stdout(formatJson(report)); break;
+    case 'sarif': io.stdout(formatSarif(report)); break;
+    default: io.stdout(formatText(report, colorsFor(io)));
+  }
+  return report.counts.error > 0 ? ExitCode.ERRORS_FOUND : ExitCode.OK;
+}
+
+async function explain(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse('explain', args, COMMON_OPTIONS);
+  if (values.help) {
+    io.stdout(EXPLAIN_HELP);
+    return ExitCode.OK;
+  }
+  const format = choice('explain', '--format', values.format, ['text', 'mermaid', 'json'] as const, 'text');
+  const version = kubernetesVersion('explain', values['kubernetes-version']);
+  const inputs = resolveInputs(positionals, io);
+  const workloads = await explainInputs(inputs, version, io);
+  switch (format) {
+    case 'json': io.stdout(formatExplainJson(workloads, version.text)); break;
+    case 'mermaid': io.stdout(formatExplainMermaid(workloads)); break;
+    default: io.stdout(formatExplainText(workloads, colorsFor(io)));
+  }
+  return ExitCode.OK;
+}
+
+async function migrate(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse('migrate', args, MIGRATE_OPTIONS);
+  if (values.help) {
+    io.stdout(MIGRATE_HELP);
+    return ExitCode.OK;
+  }
+  return runMigrate(values, positionals, io);
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** node:util parseArgs in strict mode, its errors turned into one readable usage line. */
+function parse<T extends Options>(command: string, args: readonly string[], options: T) {
+  try {
+    return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(`${describeParseError(error as Error & { code?: string })}; see cdk8s-sidecars ${command} --help`);
+  }
+}
+
+function describeParseError(error: Error & { code?: string }): string {
+  const option = /'([^']*)'/.exec(error.message)?.[1];
+  switch (error.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `unknown option '${option}'`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      if (/argument missing/.test(error.message)) return `option '${(option ?? '').replace(/ <value>$/, '')}' needs a value`;
+      if (/does not take an argument/.test(error.message)) return `option '${option}' does not take a value`;
+      return error.message.split('. ')[0];
+    default:
+      return error.message.split('. ')[0];
+  }
+}
+
+function choice<T extends string>(command: string, flag: string, value: string | boolean | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`${flag} "${String(value)}" is not one of ${allowed.join(', ')}; see cdk8s-sidecars ${command} --help`);
+}
+
+function kubernetesVersion(command: string, value: string | boolean | undefined): KubeVersion {
+  try {
+    return parseKubeVersion(typeof value === 'string' ? value : undefined, '--kubernetes-version');
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}; see cdk8s-sidecars ${command} --help`);
+  }
+}
+
+/** The version in package.json next to lib/ (or src/); "unknown" when run from elsewhere. */
+function packageVersion(): string {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const version = require('../../package.json').version;
+    return typeof version === 'string' ? version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}

@@ -1,0 +1,293 @@
+/**
+ * A YAML stream (or a JSON file) split into documents, each parsed on its own with the line it
+ * starts on. js-yaml parses (it is several times faster than `yaml`); the positions of fields are
+ * found later, and only for documents that have findings (see locate.ts).
+ *
+ * Hostile input is bounded here: nesting deeper than MAX_NESTING levels and aliases that expand a
+ * document beyond MAX_EXPANDED_NODES are refused with a one-line error naming the line.
+ */
+import * as jsyaml from 'js-yaml';
+import { InputError } from './errors';
+import { SourceText } from './sources';
+
+/** Collections may nest this deep; Kubernetes objects need a few dozen levels at most. */
+export const MAX_NESTING = 256;
+
+/**
+ * Aliases may expand a document to at most this many values (or ten per character of its text,
+ * when that is more). A YAML "billion laughs" document is a few hundred bytes that expands to
+ * 10^9 values; js-yaml shares aliased values by reference, so walking them is what would explode.
+ */
+export const MAX_EXPANDED_NODES = 100_000;
+
+/** One document of a source, parsed. */
+export interface ParsedDocument {
+  /** The source's display name. */
+  readonly file: string;
+  /** 0-based position among the source's documents (empty documents included). */
+  readonly index: number;
+  /** The document's own text: what locate.ts searches. */
+  readonly text: string;
+  /** 1-based line in the source where `text` begins. */
+  readonly startLine: number;
+  /** 1-based line of the document's first content (after markers, comments and directives). */
+  readonly line: number;
+  /** True when the text is JSON (a `.json` file). */
+  readonly json: boolean;
+  /** The parsed value; never null or undefined (empty documents are dropped). */
+  readonly value: unknown;
+}
+
+/** One object a document holds: the document itself, or an item of a `List`. */
+export interface DocumentObject {
+  readonly document: ParsedDocument;
+  /** The object. */
+  readonly value: any;
+  /** Where the object sits in the document: `[]`, or `['items', 3]` for a List item. */
+  readonly itemPath: ReadonlyArray<string | number>;
+}
+
+/** A stretch of a YAML stream holding one document. */
+export interface DocumentChunk {
+  readonly text: string;
+  /** 1-based line of the chunk's first line. */
+  readonly startLine: number;
+}
+
+/** A chunk with its position among the source's documents. */
+export interface IndexedChunk extends DocumentChunk {
+  /** 0-based position among the source's documents (empty ones included). */
+  readonly index: number;
+}
+
+/**
+ * Parse the documents of a source one at a time, in order; empty documents are skipped. A
+ * generator, so that a caller done with a document lets it go before the next is parsed.
+ */
+export function* parseDocuments(source: SourceText): Generator<ParsedDocument> {
+  if (source.json) {
+    yield parseJson(source);
+    return;
+  }
+  for (const chunk of indexedChunks(source.text)) {
+    const document = parseChunk(chunk, source.displayName);
+    if (document !== undefined) yield document;
+  }
+}
+
+/** The documents of a YAML stream, unparsed, numbered in order. */
+export function indexedChunks(text: string): IndexedChunk[] {
+  return splitDocuments(text).map((chunk, index) => ({ ...chunk, index }));
+}
+
+/** Parse one document of a YAML stream; undefined when it is empty. */
+export function parseChunk(chunk: IndexedChunk, file: string): ParsedDocument | undefined {
+  const value = loadYaml(chunk, file);
+  if (value === null || value === undefined) return undefined;
+  return {
+    file,
+    index: chunk.index,
+    text: chunk.text,
+    startLine: chunk.startLine,
+    line: chunk.startLine + firstContentLine(chunk.text),
+    json: false,
+    value,
+  };
+}
+
+/** Parse every document and drop it: the guards of parseDocuments, for commands that parse by other means. */
+export function checkDocuments(source: SourceText): void {
+  const documents = parseDocuments(source);
+  while (!documents.next().done) {
+    // Each step parses and checks one document.
+  }
+}
+
+/**
+ * The objects of a document in order, `List` objects expanded (as the rule engine does:
+ * a kind ending in `List` with an `items` array).
+ */
+export function documentObjects(document: ParsedDocument): DocumentObject[] {
+  const objects: DocumentObject[] = [];
+  const pending: Array<{ value: any; itemPath: Array<string | number> }> = [{ value: document.value, itemPath: [] }];
+  while (pending.length > 0) {
+    const { value, itemPath } = pending.pop()!;
+    if (isList(value)) {
+      for (let i = value.items.length - 1; i >= 0; i--) pending.push({ value: value.items[i], itemPath: [...itemPath, 'items', i] });
+    } else {
+      objects.push({ document, value, itemPath });
+    }
+  }
+  return objects;
+}
+
+function isList(value: any): value is { kind: string; items: unknown[] } {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    && typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items);
+}
+
+/** A document marker at the start of a line: `---` or `...`, then a space, a tab or the end of the line. */
+const MARKER = /^(---|\.\.\.)(?=[ \t\r\n]|$)/gm;
+/** A line with something other than a comment or a directive. */
+const CONTENT_LINE = /^[ \t]*[^\s#%]|^[ \t]+%/m;
+
+/**
+ * Split a YAML stream at its document markers, keeping each chunk's starting line. A `---` line
+ * begins a chunk (content may follow it on the same line); a `...` line ends one. Comments and
+ * directives before a `---` stay with the document that follows. Markers are recognised only at
+ * the start of a line, where YAML forbids them inside any scalar, so the split agrees with a parser.
+ */
+export function splitDocuments(text: string): DocumentChunk[] {
+  const chunks: DocumentChunk[] = [];
+  let chunkStart = 0;
+  let chunkStartLine = 1;
+  let scanned = 0;
+  let line = 1;
+  MARKER.lastIndex = 0;
+  for (let match = MARKER.exec(text); match !== null; match = MARKER.exec(text)) {
+    const at = match.index;
+    line += countNewlines(text, scanned, at);
+    scanned = at;
+    if (match[1] === '---') {
+      if (at > chunkStart && CONTENT_LINE.test(text.slice(chunkStart, at))) {
+        chunks.push({ text: text.slice(chunkStart, at), startLine: chunkStartLine });
+        chunkStart = at;
+        chunkStartLine = line;
+      }
+    } else {
+      const newline = text.indexOf('\n', at);
+      const end = newline === -1 ? text.length : newline + 1;
+      chunks.push({ text: text.slice(chunkStart, end), startLine: chunkStartLine });
+      chunkStart = end;
+      chunkStartLine = newline === -1 ? line : line + 1;
+      MARKER.lastIndex = end;
+    }
+  }
+  if (chunkStart < text.length) chunks.push({ text: text.slice(chunkStart), startLine: chunkStartLine });
+  return chunks;
+}
+
+/** js-yaml 4 exports its built-in types, but @types/js-yaml does not declare them. */
+const YAML_TYPES = (jsyaml as unknown as { types: Record<'merge' | 'binary' | 'omap' | 'pairs' | 'set' | 'timestamp', jsyaml.Type> }).types;
+
+/**
+ * The YAML 1.2 core schema plus `<<` merge keys, with the other YAML 1.1 types (timestamps,
+ * binary, sets) recognised only when tagged. Kubernetes reads `creationTimestamp: 2024-01-01T...`
+ * as a string, not a date; and resolving every plain scalar against the timestamp pattern is
+ * about a quarter of js-yaml's time on a typical stream.
+ */
+const KUBERNETES_SCHEMA = jsyaml.CORE_SCHEMA.extend({
+  implicit: [YAML_TYPES.merge],
+  explicit: [YAML_TYPES.binary, YAML_TYPES.omap, YAML_TYPES.pairs, YAML_TYPES.set, YAML_TYPES.timestamp],
+});
+
+/**
+ * json: duplicate keys keep the last value, as kubectl does. maxDepth (js-yaml 4.1.1+, not yet in
+ * its type definitions) bounds js-yaml's recursion, so deep nesting is an error, not a stack overflow.
+ */
+const LOAD_OPTIONS = { json: true, schema: KUBERNETES_SCHEMA, maxDepth: MAX_NESTING + 1 } as jsyaml.LoadOptions;
+
+function loadYaml(chunk: DocumentChunk, file: string): unknown {
+  let value: unknown;
+  try {
+    value = jsyaml.load(chunk.text, LOAD_OPTIONS);
+  } catch (error) {
+    if (error instanceof jsyaml.YAMLException) {
+      const mark = (error as any).mark as { line: number; column: number } | undefined;
+      const where = mark ? `${file}:${chunk.startLine + mark.line}:${mark.column + 1}` : `${file}:${chunk.startLine}`;
+      const reason = (error as any).reason ?? error.message;
+      if (/maxDepth/.test(reason)) throw tooDeep(where);
+      throw new InputError(`${where}: ${reason}`);
+    }
+    throw error;
+  }
+  // Aliases are the only way a YAML document holds more values than its text; none, no walk needed.
+  if (value !== null && typeof value === 'object' && chunk.text.indexOf('*') !== -1) {
+    checkShape(value, chunk.text.length, `${file}:${chunk.startLine + firstContentLine(chunk.text)}`);
+  }
+  return value;
+}
+
+function parseJson(source: SourceText): ParsedDocument {
+  const text = source.text;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const message = (error as Error).message;
+    const position = /at position (\d+)/.exec(message);
+    const offset = position ? Number(position[1]) : text.length;
+    const { line, column } = lineAndColumn(text, offset);
+    const reason = message.replace(/\s*\(line \d+ column \d+\)/, '').replace(/ in JSON at position \d+/, '').replace(/^Unexpected end of JSON input$/, 'unexpected end of input');
+    throw new InputError(`${source.displayName}:${line}:${column}: ${lowerFirst(reason)}`);
+  }
+  const line = lineAndColumn(text, text.search(/\S/) === -1 ? 0 : text.search(/\S/)).line;
+  // V8's JSON.parse does not recurse, so depth is checked afterwards.
+  if (value !== null && typeof value === 'object') checkShape(value, text.length, `${source.displayName}:${line}`);
+  return { file: source.displayName, index: 0, text, startLine: 1, line, json: true, value };
+}
+
+/**
+ * Walk a parsed value without recursion: refuse nesting deeper than MAX_NESTING, and stop as soon
+ * as aliases have expanded it past the node budget, so a YAML bomb costs O(budget), not O(10^9).
+ */
+function checkShape(root: object, textLength: number, where: string): void {
+  const budget = Math.max(MAX_EXPANDED_NODES, textLength * 10);
+  const values: unknown[] = [root];
+  const depths: number[] = [1];
+  let visited = 0;
+  while (values.length > 0) {
+    const value = values.pop() as any;
+    const depth = depths.pop()!;
+    if (depth > MAX_NESTING) throw tooDeep(where);
+    const children: unknown[] = Array.isArray(value) ? value : Object.values(value);
+    visited += children.length;
+    if (visited > budget) {
+      throw new InputError(`${where}: YAML aliases expand this document beyond ${budget} values (a possible alias bomb); write the repeated parts out or split the document`);
+    }
+    for (const child of children) {
+      if (child !== null && typeof child === 'object') {
+        values.push(child);
+        depths.push(depth + 1);
+      }
+    }
+  }
+}
+
+function tooDeep(where: string): InputError {
+  return new InputError(`${where}: the document nests deeper than ${MAX_NESTING} levels`);
+}
+
+/** 0-based index of the first line that is not blank, a comment, a directive or a bare `---`. */
+function firstContentLine(text: string): number {
+  let line = 0;
+  let start = 0;
+  while (start < text.length) {
+    const newline = text.indexOf('\n', start);
+    const end = newline === -1 ? text.length : newline;
+    const content = text.slice(start, end).trim();
+    if (content !== '' && !content.startsWith('#') && !content.startsWith('%') && !/^---(\s+#.*)?$/.test(content)) return line;
+    if (newline === -1) break;
+    start = newline + 1;
+    line++;
+  }
+  return 0;
+}
+
+function countNewlines(text: string, from: number, to: number): number {
+  let count = 0;
+  for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) count++;
+  return count;
+}
+
+/** 1-based line and column of a character offset. */
+export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  const clamped = Math.max(0, Math.min(offset, text.length));
+  const line = countNewlines(text, 0, clamped) + 1;
+  const lineStart = clamped === 0 ? 0 : text.lastIndexOf('\n', clamped - 1) + 1;
+  return { line, column: clamped - lineStart + 1 };
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}

@@ -1,0 +1,249 @@
+/**
+ * The three explain reports: text, JSON (the plan as data) and Mermaid (a diagram per workload,
+ * in Markdown fences so that it renders where it is pasted: GitHub, GitLab, most doc sites).
+ */
+import { Annotations } from '../annotations';
+import { Colors } from './colors';
+import { WorkloadLifecycle } from './explain';
+import { resourceName } from './lint';
+import { ShutdownStep, StartGate, StartupStep } from '../lifecycle/plan';
+import { formatTotals } from '../lifecycle/resources';
+
+/** Plain text, one block per workload. */
+export function formatExplainText(workloads: readonly WorkloadLifecycle[], colors: Colors): string {
+  if (workloads.length === 0) return 'no workloads found\n';
+  return workloads.map(workload => workloadText(workload, colors).join('\n')).join('\n\n') + '\n';
+}
+
+function workloadText(workload: WorkloadLifecycle, colors: Colors): string[] {
+  const { plan, declared } = workload;
+  const out = [colors.bold(`${workload.kind} ${resourceName(workload)} (${workload.file}:${workload.line})`)];
+
+  const startupRows = startupGroups(plan.startup).map((group, i): Row => [`${i + 1}. ${startupLabel(group)}`, startupGate(group)]);
+  const shutdown = shutdownGroups(plan.shutdown);
+  const shutdownRows = shutdown.map((group, i): Row => [`${i + 1}. ${shutdownLabel(group)}`, shutdownText(group, i === 0 ? undefined : shutdown[i - 1], workload)]);
+  // One column width for both sections, so the two sequences read as one table.
+  const width = Math.max(0, ...[...startupRows, ...shutdownRows].map(([left]) => left.length));
+
+  if (startupRows.length === 0) {
+    out.push('  startup: no containers');
+  } else {
+    out.push('  startup:');
+    out.push(...table(startupRows, width));
+  }
+
+  if (shutdownRows.length > 0) {
+    out.push(`  shutdown (grace period ${plan.gracePeriodSeconds}s):`);
+    out.push(...table(shutdownRows, width));
+    const sidecars = plan.shutdown.filter(step => step.role === 'sidecar');
+    const anyDeclared = declared.appStopSeconds !== undefined || Object.keys(declared.drainSeconds).length > 0;
+    if (plan.shutdownNeedsSeconds > plan.gracePeriodSeconds) {
+      out.push(colors.warning(`    warning: the declared stops need ${plan.shutdownNeedsSeconds}s but the grace period is ${plan.gracePeriodSeconds}s; the sidecars stopped last are killed before they drain (SC206)`));
+    } else if (anyDeclared) {
+      out.push(`    the declared stops need ${plan.shutdownNeedsSeconds}s of the ${plan.gracePeriodSeconds}s grace period`);
+    } else if (sidecars.length > 0) {
+      out.push(colors.dim(`    no stop times declared; annotate ${Annotations.DRAIN_SECONDS} and ${Annotations.APP_STOP_SECONDS} to check the budget`));
+    }
+  }
+
+  if (workload.runsToCompletion) {
+    if (plan.jobCanComplete) {
+      out.push('  job can complete: yes');
+    } else {
+      const helpers = workload.blockingHelpers.map(h => `container "${h.name}" (${h.image}) is a long-running ${h.role} that never exits`);
+      out.push(colors.error(`  job can complete: no; ${helpers.join('; ')} (SC205)`));
+    }
+  }
+
+  const totals = formatTotals(plan.effective);
+  out.push(`  effective requests: ${quantities(totals.requests)}; limits: ${quantities(totals.limits)}`);
+  for (const problem of declared.problems) out.push(colors.warning(`  note: ${problem}`));
+  return out;
+}
+
+/** The plan as data; bigint quantities (nano-units) as strings, and formatted quantities beside them. */
+export function formatExplainJson(workloads: readonly WorkloadLifecycle[], kubernetesVersion: string): string {
+  const data = {
+    version: 1,
+    kubernetesVersion,
+    workloads: workloads.map(workload => ({
+      file: workload.file,
+      line: workload.line,
+      kind: workload.kind,
+      name: workload.name,
+      ...(workload.namespace !== undefined ? { namespace: workload.namespace } : {}),
+      runsToCompletion: workload.runsToCompletion,
+      jobCanComplete: workload.plan.jobCanComplete,
+      blockingHelpers: workload.blockingHelpers,
+      gracePeriodSeconds: workload.plan.gracePeriodSeconds,
+      shutdownNeedsSeconds: workload.plan.shutdownNeedsSeconds,
+      declaredStops: workload.declared,
+      startup: workload.plan.startup,
+      shutdown: workload.plan.shutdown,
+      effective: formatTotals(workload.plan.effective),
+      effectiveNanos: workload.plan.effective,
+    })),
+  };
+  return JSON.stringify(data, (_key, value) => typeof value === 'bigint' ? value.toString() : value, 2) + '\n';
+}
+
+/**
+ * A Mermaid flowchart per workload: the startup chain with each gate on its arrow, then the
+ * shutdown chain with the grace-period budget. Node ids are `w<n>_s<i>` / `w<n>_t<i>` and every
+ * label is quoted with `"` and `#` escaped, so names from the input cannot break the diagram.
+ */
+export function formatExplainMermaid(workloads: readonly WorkloadLifecycle[]): string {
+  if (workloads.length === 0) return 'no workloads found\n';
+  return workloads.map((workload, index) => workloadMermaid(workload, `w${index + 1}`).join('\n')).join('\n\n') + '\n';
+}
+
+function workloadMermaid(workload: WorkloadLifecycle, id: string): string[] {
+  const { plan } = workload;
+  const totals = formatTotals(plan.effective);
+  const lines = [
+    `### ${workload.kind} ${resourceName(workload)} (${workload.file}:${workload.line})`,
+    '',
+    '```mermaid',
+    'flowchart TD',
+  ];
+  const startup = startupGroups(plan.startup);
+  const shutdown = shutdownGroups(plan.shutdown);
+  lines.push(`  subgraph ${id}_startup [${label('startup')}]`);
+  if (startup.length === 0) lines.push(`    ${id}_s1[${label('no containers')}]`);
+  startup.forEach((group, i) => lines.push(`    ${id}_s${i + 1}[${label(`${startupLabel(group, false)}<br/>${shortGate(group)}`, true)}]`));
+  startup.slice(1).forEach((_group, i) => lines.push(`    ${id}_s${i + 1} -->|${label(gatePassed(startup[i][0].gate))}| ${id}_s${i + 2}`));
+  lines.push('  end');
+  if (shutdown.length > 0) {
+    lines.push(`  subgraph ${id}_shutdown [${label(`shutdown: grace period ${plan.gracePeriodSeconds}s`)}]`);
+    shutdown.forEach((group, i) => lines.push(`    ${id}_t${i + 1}[${label(`SIGTERM ${names(group, false)}<br/>${budgetText(group, workload, ', ')}`, true)}]`));
+    shutdown.slice(1).forEach((_group, i) => lines.push(`    ${id}_t${i + 1} -->|${label('exited')}| ${id}_t${i + 2}`));
+    lines.push('  end');
+    // A Job's main containers exit by themselves; its sidecars are then stopped. Other pods stop when deleted.
+    const jobEnds = workload.runsToCompletion && shutdown[0][0].role === 'main' && shutdown.length > 1;
+    lines.push(`  ${id}_s${Math.max(startup.length, 1)} -.->|${label(jobEnds ? 'main containers exit' : 'pod terminating')}| ${id}_t${jobEnds ? 2 : 1}`);
+  }
+  if (workload.runsToCompletion) {
+    const helpers = workload.blockingHelpers.map(h => h.name).join(', ');
+    const verdict = plan.jobCanComplete ? 'job can complete' : `job never completes: ${helpers} never exits`;
+    lines.push(`  ${id}_job([${label(verdict)}])`);
+    lines.push(`  ${id}_s${Math.max(startup.length, 1)} --> ${id}_job`);
+  }
+  lines.push(`  %% effective requests: ${quantities(totals.requests)}; limits: ${quantities(totals.limits)}`);
+  lines.push('```');
+  return lines;
+}
+
+const MERMAID_ENTITIES: Record<string, string> = { '#': '#35;', '"': '#quot;', ';': '#59;', '<': '#lt;', '>': '#gt;' };
+
+/**
+ * A quoted Mermaid label: `#` (Mermaid's entity marker), `"`, `;` (a statement separator outside
+ * quotes) and angle brackets are written as entity codes, which Mermaid renders as the characters.
+ */
+function label(text: string, allowBreaks = false): string {
+  const parts = allowBreaks ? text.split('<br/>') : [text];
+  const escaped = parts.map(part => part.replace(/[#";<>]/g, c => MERMAID_ENTITIES[c]).replace(/[\r\n\t]+/g, ' ')).join('<br/>');
+  return `"${escaped}"`;
+}
+
+/** Startup steps grouped: each init container alone, the main containers together. */
+function startupGroups(steps: readonly StartupStep[]): StartupStep[][] {
+  const groups: StartupStep[][] = [];
+  for (const step of steps) {
+    const last = groups[groups.length - 1];
+    if (last && last[0].step === step.step) last.push(step); else groups.push([step]);
+  }
+  return groups;
+}
+
+function shutdownGroups(steps: readonly ShutdownStep[]): ShutdownStep[][] {
+  const groups: ShutdownStep[][] = [];
+  for (const step of steps) {
+    const last = groups[groups.length - 1];
+    if (last && last[0].step === step.step) last.push(step); else groups.push([step]);
+  }
+  return groups;
+}
+
+function startupLabel(group: readonly StartupStep[], quoted = true): string {
+  const role = group[0].role;
+  if (role === 'main') return `${group.length === 1 ? 'container' : 'containers'} ${names(group, quoted)}`;
+  return `${role === 'sidecar' ? 'sidecar' : 'init container'} ${names(group, quoted)}`;
+}
+
+function startupGate(group: readonly StartupStep[]): string {
+  switch (group[0].gate) {
+    case StartGate.COMPLETED: return 'must complete before the next step starts';
+    case StartGate.STARTUP_PROBE: return 'must pass its startup probe before the next step starts';
+    case StartGate.STARTED: return 'must only be running before the next step starts (no startup probe)';
+    default: return group.length === 1 ? 'starts' : 'start together';
+  }
+}
+
+function shortGate(group: readonly StartupStep[]): string {
+  switch (group[0].gate) {
+    case StartGate.COMPLETED: return 'must complete';
+    case StartGate.STARTUP_PROBE: return 'startup probe must pass';
+    case StartGate.STARTED: return 'must be running (no startup probe)';
+    default: return group.length === 1 ? 'starts' : 'start together';
+  }
+}
+
+function gatePassed(gate: StartGate): string {
+  switch (gate) {
+    case StartGate.COMPLETED: return 'completed';
+    case StartGate.STARTUP_PROBE: return 'startup probe passed';
+    default: return 'started';
+  }
+}
+
+function shutdownLabel(group: readonly ShutdownStep[]): string {
+  const role = group[0].role;
+  if (role === 'main') return `${group.length === 1 ? 'container' : 'containers'} ${names(group, true)}`;
+  return `sidecar ${names(group, true)}`;
+}
+
+function shutdownText(group: readonly ShutdownStep[], previous: readonly ShutdownStep[] | undefined, workload: WorkloadLifecycle): string {
+  const first = group[0];
+  let when: string;
+  if (previous === undefined) when = 'SIGTERM first';
+  else if (previous[0].role === 'main') when = `SIGTERM after the ${previous.length === 1 ? 'container exits' : 'containers exit'}`;
+  else when = `SIGTERM after ${names(previous, true)} exits`;
+  const parts = [when, budgetText(group, workload)];
+  if (group.some(step => step.hasPreStop)) {
+    parts.push(first.role === 'main'
+      ? 'preStop hook runs first, inside the grace period'
+      : 'its preStop hook runs when termination starts, alongside the app\'s (SC209)');
+  }
+  return parts.join('; ');
+}
+
+/** `needs 5s (declared); 10s left`, and what happens when the budget runs out. */
+function budgetText(group: readonly ShutdownStep[], workload: WorkloadLifecycle, separator = '; '): string {
+  const first = group[0];
+  const needs = Math.max(...group.map(step => step.needsSeconds));
+  const left = first.budgetLeftSeconds;
+  const verb = group.length === 1 ? 'needs' : 'need';
+  const declared = first.role === 'main'
+    ? workload.declared.appStopSeconds !== undefined
+    : group.some(step => Object.prototype.hasOwnProperty.call(workload.declared.drainSeconds, step.name));
+  const need = declared ? `${verb} ${needs}s (declared)` : `no declared ${first.role === 'main' ? 'stop' : 'drain'} time`;
+  if (left === 0) return `${need}${separator}no time left: killed at once`;
+  if (declared && needs > left) return `${need}${separator}only ${left}s left: killed before it is done`;
+  return `${need}${separator}${left}s left`;
+}
+
+function names(group: readonly { readonly name: string }[], quoted: boolean): string {
+  return group.map(step => quoted ? `"${step.name}"` : step.name).join(', ');
+}
+
+function quantities(values: Record<string, string>): string {
+  const entries = Object.entries(values);
+  return entries.length === 0 ? 'none' : entries.map(([name, value]) => `${name} ${value}`).join(', ');
+}
+
+type Row = [string, string];
+
+/** Two aligned columns, indented under a section heading. */
+function table(rows: readonly Row[], width: number): string[] {
+  return rows.map(([left, right]) => `    ${left.padEnd(width)}   ${right}`);
+}

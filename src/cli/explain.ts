@@ -1,0 +1,89 @@
+/**
+ * `cdk8s-sidecars explain`: the lifecycle model (src/lifecycle/plan.ts) of every workload in the
+ * input, as text, JSON or Mermaid. The same plan the rules read; nothing is re-derived here.
+ */
+import { DeclaredStops, readDeclaredStops } from '../lifecycle/declared-stops';
+import { detectHelper } from '../lifecycle/helper-images';
+import { LifecyclePlan, planLifecycle } from '../lifecycle/plan';
+import { containerList, locatePodSpec } from '../lifecycle/pod-spec';
+import { KubeVersion } from '../version';
+import { documentObjects, parseDocuments } from './documents';
+import { CliIo } from './io';
+import { DocumentLocator } from './locate';
+import { InputRef, readInput } from './sources';
+
+/** A regular container of a Job whose image is a long-running helper: it keeps the Job from completing. */
+export interface BlockingHelper {
+  readonly name: string;
+  readonly image: string;
+  readonly product: string;
+  readonly role: string;
+}
+
+/** One workload and its lifecycle. */
+export interface WorkloadLifecycle {
+  readonly file: string;
+  /** 1-based line where the object starts. */
+  readonly line: number;
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string;
+  /** Job and CronJob pods run to completion. */
+  readonly runsToCompletion: boolean;
+  /** Stop times declared in the manifest's annotations. */
+  readonly declared: DeclaredStops;
+  readonly plan: LifecyclePlan;
+  /** For Jobs that cannot complete: the containers that keep them running. */
+  readonly blockingHelpers: BlockingHelper[];
+}
+
+/** The lifecycle of every workload in the inputs, in file and document order. */
+export async function explainInputs(inputs: readonly InputRef[], version: KubeVersion, io: CliIo): Promise<WorkloadLifecycle[]> {
+  const workloads: WorkloadLifecycle[] = [];
+  for (const input of inputs) {
+    const source = await readInput(input, io);
+    for (const document of parseDocuments(source)) {
+      let locator: DocumentLocator | undefined;
+      for (const object of documentObjects(document)) {
+        const located = locatePodSpec(object.value);
+        if (!located) continue;
+        const manifest = object.value;
+        const declared = readDeclaredStops(manifest);
+        const plan = planLifecycle(located.spec, version, {
+          drainSeconds: declared.drainSeconds,
+          appStopSeconds: declared.appStopSeconds,
+          runsToCompletion: located.runsToCompletion,
+        });
+        const metadata = manifest.metadata;
+        const namespace = typeof metadata?.namespace === 'string' ? metadata.namespace : undefined;
+        let line = document.line;
+        if (object.itemPath.length > 0) {
+          locator ??= new DocumentLocator(document);
+          line = locator.locateAll([object.itemPath])[0].line;
+        }
+        workloads.push({
+          file: document.file,
+          line,
+          kind: manifest.kind,
+          name: typeof metadata?.name === 'string' && metadata.name ? metadata.name : '<unnamed>',
+          ...(namespace !== undefined ? { namespace } : {}),
+          runsToCompletion: located.runsToCompletion,
+          declared,
+          plan,
+          blockingHelpers: plan.jobCanComplete ? [] : blockingHelpers(located.spec),
+        });
+      }
+    }
+  }
+  return workloads;
+}
+
+function blockingHelpers(spec: any): BlockingHelper[] {
+  const helpers: BlockingHelper[] = [];
+  for (const container of containerList(spec, 'containers')) {
+    if (container === null || typeof container !== 'object' || typeof container.image !== 'string') continue;
+    const helper = detectHelper(container.image);
+    if (helper) helpers.push({ name: typeof container.name === 'string' ? container.name : '', image: container.image, product: helper.product, role: helper.role });
+  }
+  return helpers;
+}

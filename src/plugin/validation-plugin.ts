@@ -1,0 +1,103 @@
+import { ruleCatalog } from '../rules/catalog';
+import { validateManifests } from '../rules/engine';
+import { Severity, ValidationOptions, Violation } from '../rules/violation';
+import { DEFAULT_KUBERNETES_VERSION, parseKubeVersion } from '../version';
+
+/**
+ * Properties of `SidecarValidationPlugin`, given as `properties:` of the plugin in `cdk8s.yaml`.
+ */
+export interface SidecarValidationPluginProps extends ValidationOptions {
+  /**
+   * Fail the synth on warnings too, not only on errors.
+   * @default false
+   */
+  readonly failOnWarnings?: boolean;
+}
+
+/**
+ * A cdk8s CLI validation plugin: `cdk8s synth` runs the cdk8s-sidecars rule pack on every
+ * synthesized manifest of any cdk8s app (cdk8s-plus apps included) and fails on errors.
+ * Suppressions in the `cdk8s-sidecars.io/suppress` annotation are honoured.
+ *
+ * In `cdk8s.yaml`:
+ *
+ * ```yaml
+ * validations:
+ *   - package: cdk8s-sidecars
+ *     version: 1.2.3          # the exact version installed; cdk8s refuses ranges
+ *     class: SidecarValidationPlugin
+ *     properties:
+ *       kubernetesVersion: "1.33"
+ * ```
+ */
+export class SidecarValidationPlugin {
+  private readonly options: ValidationOptions;
+  private readonly failOnWarnings: boolean;
+
+  /**
+   * @param props the `properties:` of the plugin entry in cdk8s.yaml
+   */
+  constructor(props: SidecarValidationPluginProps = {}) {
+    const kubernetesVersion = parseKubeVersion(props.kubernetesVersion, 'the kubernetesVersion property of the cdk8s-sidecars validation plugin').text;
+    this.options = { kubernetesVersion, ...(props.requestBudget !== undefined ? { requestBudget: props.requestBudget } : {}) };
+    this.failOnWarnings = props.failOnWarnings === true;
+  }
+
+  /**
+   * Run the rule pack on the synthesized manifests and submit the report: one violation per
+   * finding, located by resource name, manifest path and Kubernetes field path. The report fails
+   * when there is an error (or a warning, with `failOnWarnings`).
+   *
+   * @param context the cdk8s CLI `ValidationContext` (typed loosely: cdk8s-cli is not a jsii library)
+   */
+  public async validate(context: any): Promise<void> {
+    const titles = new Map(ruleCatalog().map(rule => [rule.id, rule]));
+    const counts: Record<Severity, number> = { [Severity.ERROR]: 0, [Severity.WARNING]: 0, [Severity.INFO]: 0 };
+    const manifestPaths: string[] = Array.isArray(context?.manifests) ? context.manifests : [];
+    for (const manifestPath of manifestPaths) {
+      for (const violation of this.check(context, manifestPath)) {
+        counts[violation.severity]++;
+        const rule = titles.get(violation.ruleId);
+        context.report.addViolation({
+          ruleName: `${violation.ruleId} [${violation.severity}] ${rule?.title ?? ''}`.trim(),
+          recommendation: `${violation.kind} ${violation.namespace ? `${violation.namespace}/` : ''}${violation.name}: ${violation.message}`,
+          fix: violation.fix ?? rule?.fix ?? 'see RULES.md',
+          violatingResources: [{
+            resourceName: violation.name,
+            manifestPath,
+            locations: [violation.path || '(the whole object)'],
+          }],
+        });
+      }
+    }
+    const failed = counts.error > 0 || (this.failOnWarnings && counts.warning > 0);
+    context.report.submit(failed ? 'failure' : 'success', {
+      'kubernetes version': this.options.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION,
+      'errors': String(counts.error),
+      'warnings': String(counts.warning),
+      'info': String(counts.info),
+      'rules': 'https://github.com/cdk8s-sidecars/cdk8s-sidecars/blob/main/RULES.md',
+    });
+  }
+
+  /** The findings of one manifest file; a file that cannot be read is itself a finding. */
+  private check(context: any, manifestPath: string): Violation[] {
+    let manifests: unknown[];
+    try {
+      const parsed = context.parseManifest(manifestPath);
+      manifests = Array.isArray(parsed) ? parsed : [parsed];
+    } catch (error) {
+      return [{
+        ruleId: 'SC100',
+        severity: Severity.ERROR,
+        message: `the synthesized manifest could not be read: ${(error as Error).message}`,
+        kind: '<unknown>',
+        name: '<unnamed>',
+        path: '',
+        fix: 'check the app\'s output; cdk8s writes valid YAML unless a chart includes raw text',
+      }];
+    }
+    // Empty documents (`---` with nothing after it) are not objects to check.
+    return validateManifests(manifests.filter(m => m !== null && m !== undefined), this.options);
+  }
+}
