@@ -452,8 +452,12 @@ test('default sidecar resources next to a fully limited app raise at most a warn
   const deploy = new SidecarDeployment(chart, 'deploy');
   deploy.addSidecar({ name: 'proxy', image: 'proxy:1' });
   deploy.addContainer({
-    name: 'app', image: 'app:1',
-    resources: { cpu: { request: kplus.Cpu.millis(500), limit: kplus.Cpu.millis(500) }, memory: { request: Size.mebibytes(256), limit: Size.mebibytes(256) } },
+    name: 'app',
+    image: 'app:1',
+    resources: {
+      cpu: { request: kplus.Cpu.millis(500), limit: kplus.Cpu.millis(500) },
+      memory: { request: Size.mebibytes(256), limit: Size.mebibytes(256) },
+    },
   });
   expect(() => Testing.synth(chart)).not.toThrow();
   expect(deploy.violations().map(v => [v.ruleId, v.severity])).toEqual([['SC303', 'warning']]);

@@ -1,9 +1,9 @@
+import { withSharedEntries } from './containers';
 import { readDeclaredStops } from '../lifecycle/declared-stops';
 import { LifecyclePlan, planLifecycle } from '../lifecycle/plan';
 import { locatePodSpec } from '../lifecycle/pod-spec';
 import { KubeVersion, parseKubeVersion } from '../version';
 import { RULES } from './pack';
-import { withSharedEntries } from './containers';
 import { Finding, Rule, RuleContext } from './rule';
 import { resolveSuppressions, SuppressionInput } from './suppressions';
 import { Severity, ValidationOptions, Violation } from './violation';
