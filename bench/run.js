@@ -65,7 +65,7 @@ function benchLint() {
       if (what === 'lint') {
         // the command's own JSON report: every finding must carry its file:line
         const report = JSON.parse(stdout);
-        measured.objects = report.summary.objects;
+        measured.objects = report.summary.workloads;
         measured.located = report.results.filter(r => r.line > 0).length;
         if (measured.located !== report.results.length || report.results.length === 0) {
           throw new Error(`lint located ${measured.located} of ${report.results.length} findings`);

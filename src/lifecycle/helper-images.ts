@@ -61,8 +61,27 @@ const MATCHED_LIMIT = 4096;
 function matchCatalogue(image: string): CatalogueEntry | undefined {
   const segments = repositorySegments(image);
   if (segments === undefined) return undefined;
-  return CATALOGUE.find((candidate) => candidate.repositories.some((repository) => endsWithSegments(segments, repository.split('/'))));
+  // Only entries whose repository ends in the image's last segment can match.
+  const candidates = BY_LAST_SEGMENT().get(segments[segments.length - 1]) ?? [];
+  return candidates.find(({ repository }) => endsWithSegments(segments, repository))?.entry;
 }
+
+/** Catalogue entries keyed by the last segment of each repository, in catalogue order. */
+const BY_LAST_SEGMENT = (() => {
+  let index: Map<string, Array<{ readonly repository: string[]; readonly entry: CatalogueEntry }>> | undefined;
+  return () => {
+    if (index) return index;
+    index = new Map();
+    for (const entry of CATALOGUE) {
+      for (const repository of entry.repositories) {
+        const parts = repository.toLowerCase().split('/');
+        const last = parts[parts.length - 1];
+        index.set(last, [...index.get(last) ?? [], { repository: parts, entry }]);
+      }
+    }
+    return index;
+  };
+})();
 
 const CATALOGUE: CatalogueEntry[] = [
   // Mesh proxies.
