@@ -73,8 +73,12 @@ export class SidecarHost {
     HOSTS.set(scope, this);
     // Render once per synth call: validation passes and cdk8s's own render share the manifest.
     const apiObject = workload.apiObject();
-    this.renderFresh = apiObject.toJson.bind(apiObject);
-    apiObject.toJson = () => this.render();
+    const toJson = apiObject.toJson.bind(apiObject);
+    this.renderFresh = () => {
+      this.updateStopAnnotations();
+      return toJson();
+    };
+    apiObject.toJson = () => this.renderForOutput();
     enableSynthSessions(scope);
   }
 
@@ -214,9 +218,18 @@ export class SidecarHost {
     return this.rendered.manifest;
   }
 
+  /**
+   * cdk8s's own render: hands over the manifest the validation pass rendered in this synth call,
+   * and keeps no reference to it (cdk8s renders each object once per synth).
+   */
+  private renderForOutput(): any {
+    const manifest = this.render();
+    this.rendered = undefined;
+    return manifest;
+  }
+
   private register(handle: InitContainerHandle): void {
     this.handles.push(handle);
-    this.updateStopAnnotations();
   }
 
   private drainSeconds(): Record<string, number> {
@@ -225,6 +238,7 @@ export class SidecarHost {
     return drains;
   }
 
+  /** Written at render time, so the annotations always match the sidecars as they are then. */
   private updateStopAnnotations(): void {
     if (this.sidecars.length === 0) return;
     const metadata = this.workload.construct.metadata;

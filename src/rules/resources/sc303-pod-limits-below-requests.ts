@@ -29,7 +29,7 @@ export const podLimitsBelowRequestsRule: Rule = {
   check(context: RuleContext): Finding[] {
     const spec = context.spec;
     const entries = containerEntries(spec, ['initContainers', 'containers']);
-    if (entries.length === 0) return [];
+    if (entries.length === 0 || !mayOpenGap(entries)) return [];
     const effective = context.effective;
     const podLevel = isAtLeast(context.version, POD_LEVEL_RESOURCES_MINOR) && isPlainObject(spec.resources)
       ? new Set([...declaredNames(spec.resources.requests), ...declaredNames(spec.resources.limits)])
@@ -64,3 +64,22 @@ export const podLimitsBelowRequestsRule: Rule = {
     return findings;
   },
 };
+
+/**
+ * A cheap look at the declared fields before any quantity is summed: the gap needs a sidecar that
+ * requests a resource it does not limit, while every other container limits that resource.
+ */
+function mayOpenGap(entries: ReturnType<typeof containerEntries>): boolean {
+  const keys = (value: unknown): string[] => (isPlainObject(value) ? Object.keys(value) : []);
+  for (const entry of entries) {
+    if (entry.role !== 'sidecar') continue;
+    const resources = entry.container.resources;
+    const limits = new Set(keys(resources?.limits));
+    for (const name of keys(resources?.requests)) {
+      if (limits.has(name)) continue;
+      const othersLimited = entries.every(other => other.role === 'sidecar' || keys(other.container.resources?.limits).includes(name));
+      if (othersLimited) return true;
+    }
+  }
+  return false;
+}
