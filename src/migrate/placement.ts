@@ -1,5 +1,6 @@
 import { declaredPorts, HelperFacts } from './known';
 import { detectHelper } from '../lifecycle/helper-images';
+import { commandTexts, isWaitWord, loopbackReferences, nameWaitsFor } from '../lifecycle/sidecar-needs';
 
 /**
  * Where a moved sidecar goes in `initContainers`.
@@ -38,11 +39,7 @@ export interface PlacementRequest {
  * A loopback address and a port, as commands write them: `localhost:8200`, `http://127.0.0.1:15000/ready`,
  * `[::1]:4140`, or `nc -z localhost 8200`. The look-behind keeps `mylocalhost:80` out.
  */
-const LOOPBACK_PORT = /(?<![\w.-])(localhost|127\.0\.0\.1|\[::1\])(?::|\s+)(\d{1,5})(?!\d)/gi;
-
 /** Words that make a name read as "wait for": `wait-for-proxy`, `proxy-ready`. */
-const WAIT_WORDS = new Set(['wait', 'await', 'waitfor', 'until', 'ready', 'check', 'healthcheck', 'ping']);
-
 /** Place moved sidecars (in their `containers` order) among the pod's init containers. */
 export function placeSidecars(initContainers: any[], requests: PlacementRequest[]): Placement[] {
   const bounds = requests.map(request => boundsFor(initContainers, request));
@@ -109,48 +106,15 @@ export function isPreparer(init: any, request: PlacementRequest): boolean {
  * localhost:15021 in its command"), or `undefined`. Ports in `available` are served by someone else.
  */
 export function initNeed(init: any, request: PlacementRequest, available: ReadonlySet<number> = new Set()): string | undefined {
-  for (const [field, text] of commandTexts(init)) {
-    for (const match of text.matchAll(LOOPBACK_PORT)) {
-      const port = Number(match[2]);
-      if (request.facts.ports.includes(port) && !available.has(port)) return `connects to ${match[0].replace(/\s+/, ' ')} in its ${field}`;
-    }
+  for (const reference of loopbackReferences(init)) {
+    if (request.facts.ports.includes(reference.port) && !available.has(reference.port)) return `connects to ${reference.text} in its ${reference.field}`;
   }
   const sidecarName = request.name;
   if (sidecarName === undefined || sidecarName === init.name) return undefined;
   if (typeof init.name === 'string' && nameWaitsFor(init.name, sidecarName)) return 'is named for waiting on it';
   const words = commandTexts(init).flatMap(([, text]) => text.toLowerCase().split(/[\s=,;"'`]+/)).filter(Boolean);
-  const waits = words.some(word => {
-    const bare = word.replace(/^-+/, '');
-    return WAIT_WORDS.has(bare) || bare.startsWith('wait') || bare.endsWith('wait');
-  });
+  const waits = words.some(isWaitWord);
   return waits && words.includes(sidecarName.toLowerCase()) ? 'waits for it by name' : undefined;
-}
-
-/** The string values of command, args and env, labelled by field. */
-export function commandTexts(container: any): Array<[string, string]> {
-  const texts: Array<[string, string]> = [];
-  for (const field of ['command', 'args']) {
-    const value = container?.[field];
-    if (Array.isArray(value)) value.forEach(item => typeof item === 'string' && texts.push([field, item]));
-  }
-  if (Array.isArray(container?.env)) {
-    for (const variable of container.env) {
-      if (typeof variable?.value === 'string') texts.push([typeof variable.name === 'string' ? `env ${variable.name}` : 'env', variable.value]);
-    }
-  }
-  return texts;
-}
-
-/** `wait-for-proxy` waits for `proxy`; `proxy-init` or `proxy-config` do not. */
-function nameWaitsFor(name: string, sidecarName: string): boolean {
-  const segments = name.toLowerCase().split('-');
-  const wanted = sidecarName.toLowerCase().split('-');
-  for (let start = 0; start + wanted.length <= segments.length; start++) {
-    if (!wanted.every((segment, offset) => segments[start + offset] === segment)) continue;
-    const rest = [...segments.slice(0, start), ...segments.slice(start + wanted.length)];
-    if (rest.some(segment => WAIT_WORDS.has(segment))) return true;
-  }
-  return false;
 }
 
 function reasonFor(initContainers: any[], slot: number, bound: Bounds, requests: PlacementRequest[], index: number, slots: number[]): string {

@@ -3,10 +3,11 @@ import { isMap, isScalar, Node, parse, parseDocument, Scalar, YAMLMap, YAMLSeq }
 import { argvOf, hasFlag } from './known';
 import { hasStartupGate, hasStartupProbe, MigrationSettings, NativeSidecar, PodTarget, quoted, Recorder } from './model';
 import { mapAt, plain, seqAt, stringScalars } from './nodes';
-import { commandTexts, initNeed } from './placement';
+import { initNeed } from './placement';
 import { mentionsQuit, onlyQuitCalls, QuitCall, recogniseQuitCall, trailingQuit } from './quit-calls';
 import { tokenizeShell } from './shell';
 import { basename } from './sidecars';
+import { commandTexts } from '../lifecycle/sidecar-needs';
 
 /**
  * The legacy workarounds native sidecars make redundant. Each is removed only in the exact forms

@@ -1,17 +1,8 @@
+import { isWaitWord, LoopbackReference, loopbackReferences, nameWaitsFor } from '../../lifecycle/sidecar-needs';
 import { ContainerEntry, containerEntries, nameOrPath } from '../containers';
 import { Finding, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
 import { containerPorts } from './sc207-sidecar-startup-probe';
-
-/**
- * A loopback address and a port, as commands write them: `localhost:8200`,
- * `http://127.0.0.1:15000/ready`, `[::1]:4140`, or `nc -z localhost 8200` (a space instead of
- * the colon). The look-behind keeps `mylocalhost:80` and `10.127.0.0.1:80` out.
- */
-const LOOPBACK_PORT = /(?<![\w.-])(localhost|127\.0\.0\.1|\[::1\])(?::|\s+)(\d{1,5})(?!\d)/gi;
-
-/** Words that make a container name or a command read as "wait for": `wait-for-proxy`, `until`. */
-const WAIT_WORDS = new Set(['wait', 'await', 'waitfor', 'until', 'ready', 'check', 'healthcheck', 'ping']);
 
 /**
  * SC210: a run-once init container needs a sidecar that is declared after it. Init containers
@@ -53,15 +44,6 @@ export const initBeforeNeededSidecarRule: Rule = {
   },
 };
 
-/** A loopback address with a port, found in one of the init container's fields. */
-interface LoopbackReference {
-  readonly port: number;
-  /** The text as written, e.g. `127.0.0.1:15000`. */
-  readonly text: string;
-  /** Where it was found: `command`, `args`, `env DATABASE_URL`. */
-  readonly field: string;
-}
-
 /** Why the init container needs this sidecar, as the middle of a message, or `undefined`. */
 function needOf(init: ContainerEntry, sidecar: ContainerEntry, references: LoopbackReference[], available: Set<number>): string | undefined {
   const ports = containerPorts(sidecar.container);
@@ -77,49 +59,6 @@ function needOf(init: ContainerEntry, sidecar: ContainerEntry, references: Loopb
   return field !== undefined ? `waits for ${withIndex(sidecar)}, named in its ${field}` : undefined;
 }
 
-function loopbackReferences(container: Record<string, any>): LoopbackReference[] {
-  const found: LoopbackReference[] = [];
-  for (const [field, texts] of commandTexts(container)) {
-    for (const text of texts) {
-      for (const match of text.matchAll(LOOPBACK_PORT)) {
-        const port = Number(match[2]);
-        if (port > 0 && port <= 65535) found.push({ port, text: match[0].replace(/\s+/, ' '), field });
-      }
-    }
-  }
-  return found;
-}
-
-/** The string values of command, args and each env entry's value, labelled by field. */
-function commandTexts(container: Record<string, any>): Array<[string, string[]]> {
-  const strings = (value: unknown): string[] => Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
-  const fields: Array<[string, string[]]> = [['command', strings(container.command)], ['args', strings(container.args)]];
-  if (Array.isArray(container.env)) {
-    for (const variable of container.env) {
-      if (variable === null || typeof variable !== 'object' || typeof variable.value !== 'string') continue;
-      fields.push([typeof variable.name === 'string' ? `env ${variable.name}` : 'env', [variable.value]]);
-    }
-  }
-  return fields;
-}
-
-/**
- * Whether a container name reads as "wait for <sidecar>": the sidecar's name appears as whole
- * hyphen-separated segments and the rest of the name has a wait word (`wait-for-proxy`,
- * `proxy-ready`). Names such as `proxy-init` or `envoy-config` prepare a sidecar, and must run
- * before it, so they do not count.
- */
-function nameWaitsFor(name: string, sidecarName: string): boolean {
-  const segments = name.toLowerCase().split('-');
-  const wanted = sidecarName.toLowerCase().split('-');
-  for (let start = 0; start + wanted.length <= segments.length; start++) {
-    if (!wanted.every((segment, offset) => segments[start + offset] === segment)) continue;
-    const rest = [...segments.slice(0, start), ...segments.slice(start + wanted.length)];
-    if (rest.some(segment => WAIT_WORDS.has(segment))) return true;
-  }
-  return false;
-}
-
 /**
  * `command` or `args` when they name the sidecar as a whole word and also read as a wait
  * (`wait-for --container proxy`, `until ... proxy ...`); `undefined` otherwise.
@@ -132,10 +71,7 @@ function commandNaming(container: Record<string, any>, sidecarName: string): str
     return value.filter((item): item is string => typeof item === 'string').flatMap(item => item.toLowerCase().split(/[\s=,;"'`]+/)).filter(Boolean);
   };
   const all = [...tokens('command'), ...tokens('args')];
-  const waits = all.some(token => {
-    const word = token.replace(/^-+/, '');
-    return WAIT_WORDS.has(word) || word.startsWith('wait') || word.endsWith('wait');
-  });
+  const waits = all.some(isWaitWord);
   if (!waits) return undefined;
   for (const field of ['args', 'command']) {
     if (tokens(field).includes(wanted)) return field;

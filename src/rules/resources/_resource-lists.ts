@@ -7,9 +7,9 @@ import { Nanos } from '../../lifecycle/quantity';
 import { effectiveResources } from '../../lifecycle/resources';
 import { KubeVersion } from '../../version';
 
-export function isPlainObject(value: unknown): value is Record<string, any> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
+import { isPlainObject } from '../api/_util';
+
+export { isPlainObject, show } from '../api/_util';
 
 /** The resource names a requests/limits map declares (null values are not declarations). */
 export function declaredNames(list: unknown): Set<string> {
@@ -35,13 +35,3 @@ export function amountOf(values: Record<string, Nanos>, name: string): Nanos {
   return Object.prototype.hasOwnProperty.call(values, name) ? values[name] : 0n;
 }
 
-/** Render a value for a message: strings quoted, everything else as JSON. */
-export function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  try {
-    const text = JSON.stringify(value);
-    return text === undefined ? String(value) : text;
-  } catch {
-    return String(value);
-  }
-}
