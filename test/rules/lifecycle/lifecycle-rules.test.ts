@@ -3,31 +3,7 @@ import {
   graceBudgetRule, initBeforeNeededSidecarRule, jobHelperRule, LIFECYCLE_RULES, sidecarPreStopRule,
   sidecarReadinessProbeRule, sidecarStartupProbeRule,
 } from '../../../src/rules/lifecycle';
-import { Rule } from '../../../src/rules/rule';
-import { Violation } from '../../../src/rules/violation';
-
-const APP = { name: 'app', image: 'registry.example.com/app:1.0' };
-
-function pod(spec: any): any {
-  return { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ns' }, spec };
-}
-
-function deployment(spec: any): any {
-  return { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { template: { spec } } };
-}
-
-function cronJob(spec: any): any {
-  return { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'c' }, spec: { schedule: '* * * * *', jobTemplate: { spec: { template: { spec } } } } };
-}
-
-function run(rule: Rule, manifest: any, fromConstructs = false): Violation[] {
-  return validateManifests([manifest], {}, { rules: [rule], fromConstructs });
-}
-
-/** `ruleId severity path` per violation, in report order. */
-function found(rule: Rule, manifest: any, fromConstructs = false): string[] {
-  return run(rule, manifest, fromConstructs).map(v => `${v.ruleId} ${v.severity} ${v.path}`);
-}
+import { APP, cronJob, deployment, found, malformedManifests, pod, run } from '../_builders';
 
 /** Specs malformed in every way YAML allows, aimed at the fields these rules read. */
 const MALFORMED_SPECS: any[] = [
@@ -41,13 +17,6 @@ const MALFORMED_SPECS: any[] = [
   { initContainers: [{ restartPolicy: 'Always', ports: [{ containerPort: 1 }], image: 42 }], containers: [null, APP], terminationGracePeriodSeconds: 'x' },
 ];
 
-function malformedManifests(): any[] {
-  return [
-    ...MALFORMED_SPECS.flatMap(spec => [pod(spec), deployment(spec), cronJob(spec)]),
-    { kind: 'Pod', metadata: { name: 'x' } }, { kind: 'Deployment', spec: { template: 'x' } }, { kind: 'CronJob', spec: { jobTemplate: [] } },
-  ];
-}
-
 test('LIFECYCLE_RULES lists SC205 to SC210 in id order', () => {
   expect(LIFECYCLE_RULES.map(r => r.id)).toEqual(['SC205', 'SC206', 'SC207', 'SC208', 'SC209', 'SC210']);
   expect(LIFECYCLE_RULES.slice(0, 2)).toEqual([jobHelperRule, graceBudgetRule]);
@@ -55,7 +24,7 @@ test('LIFECYCLE_RULES lists SC205 to SC210 in id order', () => {
 
 test.each(LIFECYCLE_RULES.map(r => [r.id, r] as const))('%s never throws on malformed input', (_id, rule) => {
   for (const fromConstructs of [false, true]) {
-    const violations = validateManifests(malformedManifests(), { kubernetesVersion: '1.33' }, { rules: [rule], fromConstructs });
+    const violations = validateManifests(malformedManifests(MALFORMED_SPECS), { kubernetesVersion: '1.33' }, { rules: [rule], fromConstructs });
     expect(violations.filter(v => v.message.includes('could not check'))).toEqual([]);
   }
 });
@@ -196,9 +165,9 @@ describe('SC210 sidecar ordered after a run-once init container that needs it', 
   });
 
   test('the same manifest from constructs is an error', () => {
-    expect(found(initBeforeNeededSidecarRule, pod({ initContainers: [migrate, sqlProxy], containers: [APP] }), true))
+    expect(found(initBeforeNeededSidecarRule, pod({ initContainers: [migrate, sqlProxy], containers: [APP] }), {}, true))
       .toEqual(['SC210 error spec.initContainers[0]']);
-    expect(found(initBeforeNeededSidecarRule, deployment({ initContainers: [migrate, sqlProxy], containers: [APP] }), true))
+    expect(found(initBeforeNeededSidecarRule, deployment({ initContainers: [migrate, sqlProxy], containers: [APP] }), {}, true))
       .toEqual(['SC210 error spec.template.spec.initContainers[0]']);
   });
 

@@ -2,29 +2,8 @@ import * as fc from 'fast-check';
 import { effectiveResources } from '../../../src/lifecycle/resources';
 import { validateManifests } from '../../../src/rules/engine';
 import { podLimitsBelowRequestsRule, requestBudgetRule, RESOURCE_RULES, sidecarRequestsRule } from '../../../src/rules/resources';
-import { Rule } from '../../../src/rules/rule';
-import { ValidationOptions, Violation } from '../../../src/rules/violation';
 import { parseKubeVersion } from '../../../src/version';
-
-function pod(spec: any): any {
-  return { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ns' }, spec };
-}
-
-function deployment(spec: any): any {
-  return { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { template: { spec } } };
-}
-
-function cronJob(spec: any): any {
-  return { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'c' }, spec: { schedule: '* * * * *', jobTemplate: { spec: { template: { spec } } } } };
-}
-
-function run(rule: Rule, manifest: any, options: ValidationOptions = {}): Violation[] {
-  return validateManifests([manifest], options, { rules: [rule] });
-}
-
-function found(rule: Rule, manifest: any, options: ValidationOptions = {}): string[] {
-  return run(rule, manifest, options).map(v => `${v.ruleId} ${v.severity} ${v.path}`);
-}
+import { cronJob, deployment, found, malformedManifests, pod, run } from '../_builders';
 
 function container(name: string, requests?: Record<string, string>, limits?: Record<string, string>, sidecar = false): any {
   return {
@@ -46,13 +25,6 @@ const MALFORMED_SPECS: any[] = [
   { containers: [{ name: 'a', resources: { requests: { cpu: '1' }, limits: { cpu: '1' } } }], overhead: { cpu: 'x' }, resources: { requests: 'x', limits: { cpu: {} } } },
 ];
 
-function malformedManifests(): any[] {
-  return [
-    ...MALFORMED_SPECS.flatMap(spec => [pod(spec), deployment(spec), cronJob(spec)]),
-    { kind: 'Pod', metadata: { name: 'x' } }, { kind: 'Deployment', spec: { template: 'x' } },
-  ];
-}
-
 test('RESOURCE_RULES lists SC301 to SC303 in id order', () => {
   expect(RESOURCE_RULES.map(r => r.id)).toEqual(['SC301', 'SC302', 'SC303']);
 });
@@ -61,7 +33,7 @@ test.each(RESOURCE_RULES.map(r => [r.id, r] as const))('%s never throws on malfo
   const budgets: any[] = [undefined, { cpu: '1', memory: '1Gi' }, { cpu: 'lots' }, 'x', { cpu: null, memory: {} }, [], { cpu: -1 }];
   for (const version of ['1.29', '1.33', '1.34']) {
     for (const requestBudget of budgets) {
-      const violations = validateManifests(malformedManifests(), { kubernetesVersion: version, requestBudget }, { rules: [rule] });
+      const violations = validateManifests(malformedManifests(MALFORMED_SPECS), { kubernetesVersion: version, requestBudget }, { rules: [rule] });
       expect(violations.filter(v => v.message.includes('could not check'))).toEqual([]);
     }
   }

@@ -1,31 +1,8 @@
 import { validateManifests } from '../../../src/rules/engine';
-import { Rule } from '../../../src/rules/rule';
 import {
   addedCapabilitiesRule, privilegedSidecarRule, rootSidecarRule, SECURITY_RULES, sidecarPrivilegeEscalationRule,
 } from '../../../src/rules/security';
-import { Violation } from '../../../src/rules/violation';
-
-const APP = { name: 'app', image: 'registry.example.com/app:1.0' };
-
-function pod(spec: any): any {
-  return { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ns' }, spec };
-}
-
-function deployment(spec: any): any {
-  return { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { template: { spec } } };
-}
-
-function cronJob(spec: any): any {
-  return { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'c' }, spec: { schedule: '* * * * *', jobTemplate: { spec: { template: { spec } } } } };
-}
-
-function run(rule: Rule, manifest: any): Violation[] {
-  return validateManifests([manifest], {}, { rules: [rule] });
-}
-
-function found(rule: Rule, manifest: any): string[] {
-  return run(rule, manifest).map(v => `${v.ruleId} ${v.severity} ${v.path}`);
-}
+import { APP, cronJob, deployment, found, malformedManifests, pod, run } from '../_builders';
 
 function sidecar(securityContext?: any, name = 'agent'): any {
   return { name, image: 'registry.example.com/agent:1', restartPolicy: 'Always', ...(securityContext !== undefined ? { securityContext } : {}) };
@@ -44,19 +21,12 @@ const MALFORMED_SPECS: any[] = [
   { initContainers: [plainInit({ capabilities: { add: ['NET_RAW'] } }, 'istio-init', { image: 'proxyv2' })], containers: [APP], securityContext: [] },
 ];
 
-function malformedManifests(): any[] {
-  return [
-    ...MALFORMED_SPECS.flatMap(spec => [pod(spec), deployment(spec), cronJob(spec)]),
-    { kind: 'Pod', metadata: { name: 'x' } }, { kind: 'Deployment', spec: { template: 'x' } },
-  ];
-}
-
 test('SECURITY_RULES lists SC501 to SC504 in id order', () => {
   expect(SECURITY_RULES.map(r => r.id)).toEqual(['SC501', 'SC502', 'SC503', 'SC504']);
 });
 
 test.each(SECURITY_RULES.map(r => [r.id, r] as const))('%s never throws on malformed input', (_id, rule) => {
-  const violations = validateManifests(malformedManifests(), {}, { rules: [rule] });
+  const violations = validateManifests(malformedManifests(MALFORMED_SPECS), {}, { rules: [rule] });
   expect(violations.filter(v => v.message.includes('could not check'))).toEqual([]);
 });
 
