@@ -172,8 +172,7 @@ export class SidecarHost {
 
   /** The handles in derived start order (declaration order when the graph is unusable). */
   public orderedHandles(): InitContainerHandle[] {
-    const index = new Map(this.handles.map((h, i) => [h, i]));
-    const after = this.handles.map(h => h.dependencies.map(d => index.get(d.container)).filter((i): i is number => i !== undefined));
+    const after = this.dependencyEdges();
     return startupOrder(this.handles.length, after).order.map(i => this.handles[i]);
   }
 
@@ -226,6 +225,12 @@ export class SidecarHost {
     const manifest = this.render();
     this.rendered = undefined;
     return manifest;
+  }
+
+  /** For each handle (by declaration index), the indices of the handles of this workload it waits for. */
+  private dependencyEdges(): number[][] {
+    const index = new Map(this.handles.map((h, i) => [h, i]));
+    return this.handles.map(h => h.dependencies.map(d => index.get(d.container)).filter((i): i is number => i !== undefined));
   }
 
   private register(handle: InitContainerHandle): void {
@@ -300,8 +305,7 @@ export class SidecarHost {
       }
       check(`container "${container.name}"`, dependencies);
     }
-    const index = new Map(this.handles.map((h, i) => [h, i]));
-    const after = this.handles.map(h => h.dependencies.map(d => index.get(d.container)).filter((i): i is number => i !== undefined));
+    const after = this.dependencyEdges();
     for (const cycle of startupOrder(this.handles.length, after).cycles) {
       const names = cycle.map(i => `"${this.handles[i].name}"`);
       messages.push(cycle.length === 2

@@ -12,15 +12,12 @@ export const jobHelperRule: Rule = {
   fix: 'move the helper to initContainers with restartPolicy: Always (addSidecar in cdk8s-sidecars); it then stops by itself when the main containers finish',
   source: 'KEP-753 (sidecar containers), Job completion semantics',
   check(context: RuleContext): Finding[] {
-    if (!context.runsToCompletion) return [];
-    const containers = containerList(context.spec, 'containers');
-    const helpers = containers.map(c => typeof c?.image === 'string' ? detectHelper(c.image) : undefined);
-    // Helper images also run one-shot commands (`vault kv put`, `envoy --mode validate`): only a
-    // helper running beside a real workload container is the legacy-sidecar pattern.
-    if (helpers.every(h => h !== undefined)) return [];
+    // The lifecycle model decides whether the pod can complete (a helper image alone is a
+    // one-shot command); this rule only names the helpers that keep it from completing.
+    if (!context.runsToCompletion || context.plan.jobCanComplete) return [];
     const findings: Finding[] = [];
-    containers.forEach((container, i) => {
-      const helper = helpers[i];
+    containerList(context.spec, 'containers').forEach((container, i) => {
+      const helper = typeof container?.image === 'string' ? detectHelper(container.image) : undefined;
       if (!helper) return;
       findings.push({
         path: `containers[${i}]`,
