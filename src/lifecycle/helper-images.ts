@@ -42,6 +42,9 @@ interface CatalogueEntry extends KnownHelper {
  * `mirror.example.com/team/istio/proxyv2` still are.
  */
 export function detectHelper(image: string): KnownHelper | undefined {
+  // Most images are nobody's helper: when no catalogue entry ends in the image's last path
+  // segment, nothing can match, and the full parse below is skipped.
+  if (typeof image !== 'string' || !BY_LAST_SEGMENT().has(lastSegment(image))) return undefined;
   let entry = MATCHED.get(image);
   if (entry === undefined && !MATCHED.has(image)) {
     entry = matchCatalogue(image);
@@ -153,6 +156,16 @@ const CATALOGUE: CatalogueEntry[] = [
 ];
 
 /** The repository path of an image reference as lowercase segments, without registry, tag or digest. */
+/** The repository's last path segment, lowercase, without tag or digest: what `repositorySegments` ends with. */
+function lastSegment(image: string): string {
+  let reference = image.trim().toLowerCase();
+  const at = reference.indexOf('@');
+  if (at >= 0) reference = reference.slice(0, at);
+  const slash = reference.lastIndexOf('/');
+  const colon = reference.lastIndexOf(':');
+  return reference.slice(slash + 1, colon > slash ? colon : reference.length);
+}
+
 function repositorySegments(image: unknown): string[] | undefined {
   if (typeof image !== 'string') return undefined;
   let reference = image.trim().toLowerCase();

@@ -14,6 +14,8 @@ const POD_SPEC_PATHS: Record<string, string[]> = {
   PodTemplate: ['template', 'spec'],
 };
 
+const SPEC_PATH_TEXT: Record<string, string> = Object.fromEntries(Object.entries(POD_SPEC_PATHS).map(([kind, path]) => [kind, path.join('.')]));
+
 /** The kinds whose pod spec the engine understands. */
 export const WORKLOAD_KINDS = Object.keys(POD_SPEC_PATHS);
 
@@ -34,7 +36,7 @@ export interface LocatedPodSpec {
  */
 export function locatePodSpec(manifest: any): LocatedPodSpec | undefined {
   const kind = manifest?.kind;
-  if (typeof kind !== 'string' || !(kind in POD_SPEC_PATHS)) return undefined;
+  if (typeof kind !== 'string' || !Object.prototype.hasOwnProperty.call(POD_SPEC_PATHS, kind)) return undefined;
   const segments = POD_SPEC_PATHS[kind];
   let node: any = manifest;
   for (const segment of segments) {
@@ -42,7 +44,7 @@ export function locatePodSpec(manifest: any): LocatedPodSpec | undefined {
   }
   return {
     spec: node !== null && typeof node === 'object' && !Array.isArray(node) ? node : {},
-    specPath: segments.join('.'),
+    specPath: SPEC_PATH_TEXT[kind],
     isPod: kind === 'Pod',
     runsToCompletion: kind === 'Job' || kind === 'CronJob',
   };

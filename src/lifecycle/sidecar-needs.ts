@@ -11,6 +11,9 @@
  */
 const LOOPBACK_PORT = /(?<![\w.-])(localhost|127\.0\.0\.1|\[::1\])(?::|\s+)(\d{1,5})(?!\d)/gi;
 
+/** Whether a text may hold a LOOPBACK_PORT match (every match contains one of these). */
+const MAY_NAME_LOOPBACK = /localhost|127\.0\.0\.1|\[::1\]/i;
+
 /** Words that make a container name or a command read as "wait for": `wait-for-proxy`, `until`. */
 const WAIT_WORDS = new Set(['wait', 'await', 'waitfor', 'until', 'ready', 'check', 'healthcheck', 'ping']);
 
@@ -42,6 +45,8 @@ export function commandTexts(container: any): Array<[string, string]> {
 export function loopbackReferences(container: any): LoopbackReference[] {
   const found: LoopbackReference[] = [];
   for (const [field, text] of commandTexts(container)) {
+    // A cheap test first: most commands name no loopback address at all.
+    if (!MAY_NAME_LOOPBACK.test(text)) continue;
     for (const match of text.matchAll(LOOPBACK_PORT)) {
       const port = Number(match[2]);
       if (port > 0 && port <= 65535) found.push({ port, text: match[0].replace(/\s+/, ' '), field });
@@ -63,8 +68,11 @@ export function isWaitWord(token: string): boolean {
  * before it, so they do not count.
  */
 export function nameWaitsFor(name: string, sidecarName: string): boolean {
-  const segments = name.toLowerCase().split('-');
-  const wanted = sidecarName.toLowerCase().split('-');
+  const lower = name.toLowerCase();
+  const wantedText = sidecarName.toLowerCase();
+  if (!lower.includes(wantedText)) return false;
+  const segments = lower.split('-');
+  const wanted = wantedText.split('-');
   for (let start = 0; start + wanted.length <= segments.length; start++) {
     if (!wanted.every((segment, offset) => segments[start + offset] === segment)) continue;
     const rest = [...segments.slice(0, start), ...segments.slice(start + wanted.length)];

@@ -25,7 +25,18 @@ export interface ContainerEntry {
   readonly label: string;
 }
 
-const ALL_LISTS: readonly ContainerListField[] = ['containers', 'initContainers', 'ephemeralContainers'];
+/** Init containers (plain and sidecars) only. */
+export const INIT_LISTS: readonly ContainerListField[] = ['initContainers'];
+/** Regular containers only. */
+export const APP_LISTS: readonly ContainerListField[] = ['containers'];
+/** Ephemeral containers only. */
+export const EPHEMERAL_LISTS: readonly ContainerListField[] = ['ephemeralContainers'];
+/** Init containers, then regular containers: the start order. */
+export const INIT_THEN_APP: readonly ContainerListField[] = ['initContainers', 'containers'];
+/** Regular containers, then init containers: the order the API server validates them in. */
+export const APP_THEN_INIT: readonly ContainerListField[] = ['containers', 'initContainers'];
+/** Every list: regular, init, then ephemeral containers. */
+export const ALL_LISTS: readonly ContainerListField[] = ['containers', 'initContainers', 'ephemeralContainers'];
 
 const ROLE_WORDS: Record<ContainerRole, string> = {
   container: 'container',
@@ -37,18 +48,22 @@ const ROLE_WORDS: Record<ContainerRole, string> = {
 /**
  * The containers of a pod spec in list order (regular, then init, then ephemeral by default).
  * Entries that are not objects are passed over: the API server cannot even decode them, and
- * that is not something a field rule can point at.
+ * that is not something a field rule can point at. Pass one of the list constants above: inside
+ * `withSharedEntries` the answer for each constant is built once per pod spec.
  */
 export function containerEntries(spec: any, lists: readonly ContainerListField[] = ALL_LISTS): ContainerEntry[] {
-  const key = lists.join(',');
-  const cached = runCache?.get(spec)?.get(key);
-  if (cached) return cached;
-  const entries = listEntries(spec, lists);
-  if (runCache && spec !== null && typeof spec === 'object') {
-    const bySpec = runCache.get(spec) ?? new Map<string, ContainerEntry[]>();
-    bySpec.set(key, entries);
-    runCache.set(spec, bySpec);
+  const cache = shared;
+  if (cache === undefined || spec === null || typeof spec !== 'object') return listEntries(spec, lists);
+  if (cache.spec !== spec) {
+    cache.spec = spec;
+    cache.byLists = [];
   }
+  const byLists = cache.byLists;
+  for (let i = 0; i < byLists.length; i += 2) {
+    if (byLists[i] === lists) return byLists[i + 1] as ContainerEntry[];
+  }
+  const entries = lists.length === 1 ? listEntries(spec, lists) : lists.flatMap(list => containerEntries(spec, listConstant(list)));
+  byLists.push(lists, entries);
   return entries;
 }
 
@@ -58,28 +73,36 @@ export function containerEntries(spec: any, lists: readonly ContainerListField[]
  * between two engine runs is never read from it.
  */
 export function withSharedEntries<T>(check: () => T): T {
-  const outer = runCache;
-  runCache = new Map();
+  const outer = shared;
+  shared = { spec: undefined, byLists: [] };
   try {
     return check();
   } finally {
-    runCache = outer;
+    shared = outer;
   }
 }
 
-let runCache: Map<object, Map<string, ContainerEntry[]>> | undefined;
+/** The lists asked for and their entries, side by side: `[lists, entries, lists, entries, ...]` (at most a dozen). */
+let shared: { spec: unknown; byLists: unknown[] } | undefined;
+
+function listConstant(list: ContainerListField): readonly ContainerListField[] {
+  if (list === 'containers') return APP_LISTS;
+  return list === 'initContainers' ? INIT_LISTS : EPHEMERAL_LISTS;
+}
 
 function listEntries(spec: any, lists: readonly ContainerListField[]): ContainerEntry[] {
   const entries: ContainerEntry[] = [];
   for (const list of lists) {
-    containerList(spec, list).forEach((container, index) => {
-      if (container === null || typeof container !== 'object' || Array.isArray(container)) return;
+    const containers = containerList(spec, list);
+    for (let index = 0; index < containers.length; index++) {
+      const container = containers[index];
+      if (container === null || typeof container !== 'object' || Array.isArray(container)) continue;
       const role = roleOf(list, container);
       const path = `${list}[${index}]`;
       const name = typeof container.name === 'string' && container.name !== '' ? container.name : undefined;
       const label = name !== undefined ? `${ROLE_WORDS[role]} "${name}"` : `${ROLE_WORDS[role]} at ${path}`;
-      entries.push({ container, list, index, path, role, ...(name !== undefined ? { name } : {}), label });
-    });
+      entries.push({ container, list, index, path, role, name, label });
+    }
   }
   return entries;
 }

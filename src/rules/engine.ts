@@ -1,7 +1,7 @@
 import { withSharedEntries } from './containers';
 import { readDeclaredStops } from '../lifecycle/declared-stops';
-import { LifecyclePlan, planLifecycle } from '../lifecycle/plan';
-import { locatePodSpec } from '../lifecycle/pod-spec';
+import { LifecyclePlan, planLifecycle, ResourceTotals } from '../lifecycle/plan';
+import { LocatedPodSpec, locatePodSpec } from '../lifecycle/pod-spec';
 import { KubeVersion, parseKubeVersion } from '../version';
 import { RULES } from './pack';
 import { Finding, Rule, RuleContext } from './rule';
@@ -50,94 +50,141 @@ export class ManifestValidator {
  * need on top of the public ones.
  */
 export function validateManifests(manifests: any[], options: ValidationOptions = {}, engine: EngineOptions = {}): Violation[] {
-  const version = parseKubeVersion(options.kubernetesVersion);
-  const rules = engine.rules ?? RULES;
+  const run: EngineRun = {
+    version: versionOf(options.kubernetesVersion),
+    options,
+    rules: engine.rules ?? RULES,
+    fromConstructs: engine.fromConstructs ?? false,
+    suppressions: engine.suppressions ?? [],
+  };
   const violations: Violation[] = [];
   const list = Array.isArray(manifests) ? manifests : [manifests];
-  for (const manifest of list) {
-    for (const object of expandLists(manifest)) {
-      validateObject(object, version, options, rules, engine, violations);
-    }
-  }
+  for (const manifest of list) validateExpanded(manifest, run, violations);
   return violations;
 }
 
-function* expandLists(manifest: any): Generator<any> {
+/** The last version parsed: callers validate object after object for the same target. */
+let lastVersion: { readonly text: string | undefined; readonly version: KubeVersion } | undefined;
+
+function versionOf(text: string | undefined): KubeVersion {
+  if (lastVersion === undefined || lastVersion.text !== text) lastVersion = { text, version: parseKubeVersion(text) };
+  return lastVersion.version;
+}
+
+/** What stays the same for every object of one `validateManifests` call. */
+interface EngineRun {
+  readonly version: KubeVersion;
+  readonly options: ValidationOptions;
+  readonly rules: readonly Rule[];
+  readonly fromConstructs: boolean;
+  readonly suppressions: readonly SuppressionInput[];
+}
+
+/** Validate an object, or each item of a `List` (recursively), in order. */
+function validateExpanded(manifest: any, run: EngineRun, out: Violation[]): void {
   if (isPlainObject(manifest) && typeof manifest.kind === 'string' && manifest.kind.endsWith('List') && Array.isArray(manifest.items)) {
-    for (const item of manifest.items) yield* expandLists(item);
+    for (const item of manifest.items) validateExpanded(item, run, out);
     return;
   }
-  yield manifest;
+  checkObject(manifest, run, out);
 }
 
-function validateObject(object: any, version: KubeVersion, options: ValidationOptions, rules: readonly Rule[],
-  engine: EngineOptions, out: Violation[]): void {
-  withSharedEntries(() => checkObject(object, version, options, rules, engine, out));
+/**
+ * The context the rules of one object share. A class, so that every rule reads the same
+ * fixed-shape object; the plan, the container lists and other derived facts are worked out on
+ * first use and kept for the other rules of this object only.
+ */
+class ObjectContext implements RuleContext {
+  public readonly spec: any;
+  public readonly specPath: string;
+  public readonly isPod: boolean;
+  public readonly runsToCompletion: boolean;
+  private planned: LifecyclePlan | undefined;
+  private readonly memos = new Map<symbol, unknown>();
+
+  public constructor(
+    located: LocatedPodSpec,
+    public readonly manifest: any,
+    public readonly kind: string,
+    public readonly name: string,
+    public readonly namespace: string | undefined,
+    public readonly version: KubeVersion,
+    public readonly fromConstructs: boolean,
+    public readonly options: ValidationOptions,
+  ) {
+    this.spec = located.spec;
+    this.specPath = located.specPath;
+    this.isPod = located.isPod;
+    this.runsToCompletion = located.runsToCompletion;
+  }
+
+  public get plan(): LifecyclePlan {
+    if (this.planned === undefined) {
+      const declared = readDeclaredStops(this.manifest);
+      this.planned = planLifecycle(this.spec, this.version, {
+        drainSeconds: declared.drainSeconds,
+        appStopSeconds: declared.appStopSeconds,
+        runsToCompletion: this.runsToCompletion,
+      });
+    }
+    return this.planned;
+  }
+
+  public get effective(): ResourceTotals {
+    return this.plan.effective;
+  }
+
+  public shared<T>(key: symbol, compute: () => T): T {
+    if (this.memos.has(key)) return this.memos.get(key) as T;
+    const value = compute();
+    this.memos.set(key, value);
+    return value;
+  }
 }
 
-function checkObject(object: any, version: KubeVersion, options: ValidationOptions, rules: readonly Rule[],
-  engine: EngineOptions, out: Violation[]): void {
+function checkObject(object: any, run: EngineRun, out: Violation[]): void {
   if (!isPlainObject(object)) {
     out.push(unusable('<unknown>', '<unnamed>', `expected a Kubernetes object, got ${describeValue(object)}`));
     return;
   }
-  const name = typeof object.metadata?.name === 'string' && object.metadata.name ? object.metadata.name : '<unnamed>';
+  const metadata = object.metadata;
+  const name = typeof metadata?.name === 'string' && metadata.name ? metadata.name : '<unnamed>';
   if (typeof object.kind !== 'string' || object.kind === '') {
     out.push(unusable('<unknown>', name, 'object has no kind'));
     return;
   }
   const located = locatePodSpec(object);
   if (!located) return;
-  const namespace = typeof object.metadata?.namespace === 'string' ? object.metadata.namespace : undefined;
-  let plan: LifecyclePlan | undefined;
-  const context: RuleContext = {
-    ...located,
-    manifest: object,
-    kind: object.kind,
-    name,
-    namespace,
-    version,
-    fromConstructs: engine.fromConstructs ?? false,
-    options,
-    get plan(): LifecyclePlan {
-      if (plan === undefined) {
-        const declared = readDeclaredStops(object);
-        plan = planLifecycle(located.spec, version, {
-          drainSeconds: declared.drainSeconds,
-          appStopSeconds: declared.appStopSeconds,
-          runsToCompletion: located.runsToCompletion,
-        });
+  const namespace = typeof metadata?.namespace === 'string' ? metadata.namespace : undefined;
+  const context = new ObjectContext(located, object, object.kind, name, namespace, run.version, run.fromConstructs, run.options);
+  const suppressions = resolveSuppressions(object, run.suppressions);
+  for (const problem of suppressions.problems) out.push(violationOf(context, SUPPRESSION_RULE_ID, Severity.ERROR, problem));
+  const suppressed = suppressions.ruleIds.size > 0 ? suppressions.ruleIds : undefined;
+  withSharedEntries(() => {
+    for (const rule of run.rules) {
+      if (suppressed?.has(rule.id)) continue;
+      let findings: Finding[];
+      try {
+        findings = rule.check(context);
+      } catch (error) {
+        findings = [{ path: '', message: `rule ${rule.id} could not check this object: ${(error as Error).message}` }];
       }
-      return plan;
-    },
-    get effective() {
-      return this.plan.effective;
-    },
-  };
-  const suppressions = resolveSuppressions(object, engine.suppressions ?? []);
-  const report = (ruleId: string, severity: Severity, finding: Finding) => {
-    out.push({
-      ruleId,
-      severity: finding.severity ?? severity,
-      message: finding.message,
-      kind: context.kind,
-      name,
-      ...(namespace !== undefined ? { namespace } : {}),
-      path: finding.objectPath ?? joinPath(located.specPath, finding.path ?? ''),
-      ...(finding.fix !== undefined ? { fix: finding.fix } : {}),
-    });
-  };
-  for (const problem of suppressions.problems) report(SUPPRESSION_RULE_ID, Severity.ERROR, problem);
-  for (const rule of rules) {
-    if (suppressions.ruleIds.has(rule.id)) continue;
-    let findings: Finding[];
-    try {
-      findings = rule.check(context);
-    } catch (error) {
-      findings = [{ path: '', message: `rule ${rule.id} could not check this object: ${(error as Error).message}` }];
+      for (let i = 0; i < findings.length; i++) out.push(violationOf(context, rule.id, rule.severity, findings[i]));
     }
-    for (const finding of findings) report(rule.id, rule.severity, finding);
-  }
+  });
+}
+
+function violationOf(context: ObjectContext, ruleId: string, severity: Severity, finding: Finding): Violation {
+  return {
+    ruleId,
+    severity: finding.severity ?? severity,
+    message: finding.message,
+    kind: context.kind,
+    name: context.name,
+    ...(context.namespace !== undefined ? { namespace: context.namespace } : {}),
+    path: finding.objectPath ?? joinPath(context.specPath, finding.path ?? ''),
+    ...(finding.fix !== undefined ? { fix: finding.fix } : {}),
+  };
 }
 
 function unusable(kind: string, name: string, message: string): Violation {

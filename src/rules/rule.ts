@@ -28,6 +28,11 @@ export interface RuleContext extends LocatedPodSpec {
   readonly plan: LifecyclePlan;
   /** Effective pod requests and limits (KEP-753), computed once per object on first use. */
   readonly effective: ResourceTotals;
+  /**
+   * A fact derived from this object that several rules need (the meshes of the pod, say):
+   * computed by the first rule that asks, under `key`, and shared with the others.
+   */
+  shared<T>(key: symbol, compute: () => T): T;
 }
 
 /**
@@ -43,6 +48,9 @@ export interface Finding {
   /** Overrides the rule's default severity for this finding. */
   readonly severity?: Severity;
 }
+
+/** What a rule returns when it finds nothing: one frozen array, so a clean object allocates none. */
+export const NO_FINDINGS: Finding[] = Object.freeze([]) as unknown as Finding[];
 
 /** A rule: an id, a default severity, documentation, and a pure check. */
 export interface Rule {

@@ -58,6 +58,27 @@ describe('the engine', () => {
     expect(validateManifests([list], {}, { rules: [everySidecar] }).map(v => v.name)).toEqual(['a', 'b']);
   });
 
+  test('a kind named like an Object.prototype member (toString, constructor) is just a kind without a pod spec', () => {
+    const odd = ['toString', 'constructor', '__proto__', 'hasOwnProperty'].map(kind => ({ apiVersion: 'v1', kind, metadata: { name: kind } }));
+    expect(ManifestValidator.validate(odd)).toEqual([]);
+  });
+
+  test('the rules of one object share derived facts; the next object gets fresh ones', () => {
+    const seen: unknown[] = [];
+    const key = Symbol('test fact');
+    const sharing: Rule = {
+      ...everySidecar,
+      check(context: RuleContext): Finding[] {
+        seen.push(context.shared(key, () => ({ name: context.name })));
+        return [];
+      },
+    };
+    validateManifests([pod('a'), pod('b')], {}, { rules: [sharing, sharing] });
+    expect(seen).toEqual([{ name: 'a' }, { name: 'a' }, { name: 'b' }, { name: 'b' }]);
+    expect(seen[0]).toBe(seen[1]);
+    expect(seen[1]).not.toBe(seen[2]);
+  });
+
   test('input that is not an object, or has no kind, is a violation, not an exception', () => {
     const violations = ManifestValidator.validate([null, 'text', 42, [], { metadata: { name: 'nameless' } }] as any[]);
     expect(violations.map(v => [v.ruleId, v.severity, v.name, v.message])).toEqual([

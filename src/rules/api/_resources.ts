@@ -163,6 +163,7 @@ function ceilDiv(a: bigint, b: bigint): bigint {
 
 /** `validateContainerResourceName`: the reason a name is not a container resource, or `undefined`. */
 function containerResourceNameError(name: string): string | undefined {
+  if (name === 'cpu' || name === 'memory' || name === 'ephemeral-storage') return undefined;
   const qualified = qualifiedNameErrors(name);
   if (!name.includes('/')) {
     if (qualified.length > 0) return qualified.join('; ');
@@ -176,6 +177,7 @@ function containerResourceNameError(name: string): string | undefined {
 
 /** `validatePodResourceName`: cpu, memory and hugepages only. */
 function podResourceNameError(name: string): string | undefined {
+  if (name === 'cpu' || name === 'memory') return undefined;
   const qualified = qualifiedNameErrors(name);
   if (qualified.length > 0) return qualified.join('; ');
   if (name === 'cpu' || name === 'memory' || isHugePages(name)) return undefined;

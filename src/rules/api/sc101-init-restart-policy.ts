@@ -1,4 +1,4 @@
-import { containerEntries, nameOrPath } from '../containers';
+import { containerEntries, INIT_LISTS, nameOrPath } from '../containers';
 import { Finding, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
 import { CONTAINER_RESTART_POLICIES, containerRestartRulesEnabled, restartPolicyRulesFindings } from './_restart-rules';
@@ -20,7 +20,7 @@ export const initRestartPolicyRule: Rule = {
     const findings: Finding[] = [];
     const newRules = containerRestartRulesEnabled(context.version);
     const allowed = newRules ? CONTAINER_RESTART_POLICIES : ['Always'];
-    for (const entry of containerEntries(context.spec, ['initContainers'])) {
+    for (const entry of containerEntries(context.spec, INIT_LISTS)) {
       const value = entry.container.restartPolicy;
       // A non-string value fails to decode at all; that is not a field rule's finding.
       if (typeof value === 'string' && !allowed.includes(value)) {

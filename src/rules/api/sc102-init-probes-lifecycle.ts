@@ -1,4 +1,4 @@
-import { ContainerEntry, containerEntries, nameOrPath } from '../containers';
+import { containerEntries, ContainerEntry, INIT_LISTS, nameOrPath } from '../containers';
 import { Finding, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
 import { effectiveLifecycle } from './_handlers';
@@ -19,7 +19,7 @@ export const initProbesLifecycleRule: Rule = {
   source: 'validateInitContainers (pkg/apis/core/validation/validation.go)',
   check(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
-    for (const entry of containerEntries(context.spec, ['initContainers'])) {
+    for (const entry of containerEntries(context.spec, INIT_LISTS)) {
       if (entry.role !== 'init') continue;
       if (effectiveLifecycle(entry.container.lifecycle, context.version) !== undefined) {
         findings.push(forbidden(entry, 'lifecycle'));

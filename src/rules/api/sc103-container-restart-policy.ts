@@ -1,4 +1,4 @@
-import { containerEntries, nameOrPath } from '../containers';
+import { APP_LISTS, containerEntries, nameOrPath } from '../containers';
 import { Finding, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
 import { CONTAINER_RESTART_POLICIES, containerRestartRulesEnabled, restartPolicyRulesFindings } from './_restart-rules';
@@ -20,7 +20,7 @@ export const containerRestartPolicyRule: Rule = {
   check(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
     const newRules = containerRestartRulesEnabled(context.version);
-    for (const entry of containerEntries(context.spec, ['containers'])) {
+    for (const entry of containerEntries(context.spec, APP_LISTS)) {
       const value = entry.container.restartPolicy;
       if (isSet(value)) {
         if (!newRules) {

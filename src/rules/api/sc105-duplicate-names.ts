@@ -1,4 +1,4 @@
-import { containerEntries, ContainerEntry } from '../containers';
+import { APP_LISTS, containerEntries, ContainerEntry, EPHEMERAL_LISTS, INIT_LISTS } from '../containers';
 import { Finding, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
 import { at, finding, stringField } from './_util';
@@ -18,7 +18,7 @@ export const duplicateNamesRule: Rule = {
   source: 'validateContainers, validateInitContainers, validateEphemeralContainers (pkg/apis/core/validation/validation.go)',
   check(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
-    const regular = containerEntries(context.spec, ['containers']);
+    const regular = containerEntries(context.spec, APP_LISTS);
     const regularNames = new Map<string, ContainerEntry>();
     for (const entry of regular) {
       const name = stringField(entry.container.name);
@@ -29,7 +29,7 @@ export const duplicateNamesRule: Rule = {
     }
     // validateInitContainers starts from every regular name and adds only non-empty init names.
     const allNames = new Map(regularNames);
-    for (const entry of containerEntries(context.spec, ['initContainers'])) {
+    for (const entry of containerEntries(context.spec, INIT_LISTS)) {
       const name = stringField(entry.container.name);
       if (name === undefined) continue;
       const first = allNames.get(name);
@@ -38,11 +38,11 @@ export const duplicateNamesRule: Rule = {
     }
     // validateEphemeralContainers starts from every regular and init name.
     const everyName = new Map(regularNames);
-    for (const entry of containerEntries(context.spec, ['initContainers'])) {
+    for (const entry of containerEntries(context.spec, INIT_LISTS)) {
       const name = stringField(entry.container.name);
       if (name !== undefined && !everyName.has(name)) everyName.set(name, entry);
     }
-    for (const entry of containerEntries(context.spec, ['ephemeralContainers'])) {
+    for (const entry of containerEntries(context.spec, EPHEMERAL_LISTS)) {
       const name = stringField(entry.container.name);
       if (name === undefined) continue;
       const first = everyName.get(name);

@@ -1,4 +1,4 @@
-import { containerEntries, ContainerEntry } from '../containers';
+import { APP_THEN_INIT, containerEntries, ContainerEntry } from '../containers';
 import { Finding, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
 import { handlerFindings } from './_handlers';
@@ -24,7 +24,7 @@ export const probesRule: Rule = {
   source: 'validateProbe, validateLivenessProbe, validateReadinessProbe, validateStartupProbe, validateHandler (pkg/apis/core/validation/validation.go); SetDefaults_Probe (pkg/apis/core/v1/defaults.go)',
   check(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
-    for (const entry of containerEntries(context.spec, ['containers', 'initContainers'])) {
+    for (const entry of containerEntries(context.spec, APP_THEN_INIT)) {
       if (entry.role !== 'container' && entry.role !== 'sidecar') continue;
       for (const field of PROBES) {
         const probe = entry.container[field];

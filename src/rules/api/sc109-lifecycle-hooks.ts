@@ -1,5 +1,5 @@
 import { isAtLeast } from '../../version';
-import { containerEntries } from '../containers';
+import { APP_THEN_INIT, containerEntries } from '../containers';
 import { Finding, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
 import { effectiveLifecycle, HandlerAction, handlerFindings, SLEEP_ACTION_MINOR } from './_handlers';
@@ -32,7 +32,7 @@ export const lifecycleHooksRule: Rule = {
       gracePeriodSeconds: gracePeriodSeconds(context.spec),
       sleepZeroAllowed: isAtLeast(context.version, SLEEP_ZERO_MINOR),
     };
-    for (const entry of containerEntries(context.spec, ['containers', 'initContainers'])) {
+    for (const entry of containerEntries(context.spec, APP_THEN_INIT)) {
       if (entry.role !== 'container' && entry.role !== 'sidecar') continue;
       const lifecycle = effectiveLifecycle(entry.container.lifecycle, context.version);
       if (lifecycle === undefined) continue;

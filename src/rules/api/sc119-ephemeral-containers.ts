@@ -1,4 +1,4 @@
-import { containerEntries, ContainerEntry } from '../containers';
+import { APP_THEN_INIT, containerEntries, ContainerEntry, EPHEMERAL_LISTS } from '../containers';
 import { Finding, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
 import { at, finding, isPlainObject, isSet, listField, stringField } from './_util';
@@ -28,11 +28,11 @@ export const ephemeralContainersRule: Rule = {
         : `the ${context.kind} pod template sets ephemeralContainers, which are not allowed in pod templates`,
       'remove ephemeralContainers; attach debug containers to running pods with kubectl debug, or make a sidecar')];
     const targets = new Set<string>();
-    for (const entry of containerEntries(context.spec, ['containers', 'initContainers'])) {
+    for (const entry of containerEntries(context.spec, APP_THEN_INIT)) {
       const name = stringField(entry.container.name);
       if (name !== undefined) targets.add(name);
     }
-    for (const entry of containerEntries(context.spec, ['ephemeralContainers'])) {
+    for (const entry of containerEntries(context.spec, EPHEMERAL_LISTS)) {
       findings.push(...fieldFindings(entry));
       const target = stringField(entry.container.targetContainerName);
       if (target !== undefined && target !== '' && !targets.has(target)) {

@@ -1,7 +1,7 @@
 import { formatQuantity, Nanos } from '../../lifecycle/quantity';
 import { effectiveResources } from '../../lifecycle/resources';
 import { isAtLeast } from '../../version';
-import { containerEntries } from '../containers';
+import { APP_LISTS, containerEntries } from '../containers';
 import { Finding, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
 import { readRequirements, requirementFindings, ResourceValue, showQuantity } from './_resources';
@@ -46,7 +46,7 @@ export const podResourcesRule: Rule = {
         `the pod-level request for ${name} is ${showQuantity(request)}, but it must be greater than or equal to the aggregate container requests of ${formatQuantity(needed)} (sidecars count in the steady state and under every later init container)`,
         `raise resources.requests.${name} to at least ${formatQuantity(needed)}, or lower the container requests`));
     }
-    for (const entry of containerEntries(context.spec, ['containers'])) {
+    for (const entry of containerEntries(context.spec, APP_LISTS)) {
       if (!isPlainObject(entry.container.resources)) continue;
       for (const [name, limit] of readRequirements(entry.container.resources, false).limits) {
         const podLimit = requirements.limits.get(name);

@@ -1,7 +1,7 @@
 import { detectHelper } from '../../lifecycle/helper-images';
 import { StartGate } from '../../lifecycle/plan';
-import { ContainerEntry, containerEntries, nameOrPath } from '../containers';
-import { Finding, Rule, RuleContext } from '../rule';
+import { containerEntries, ContainerEntry, INIT_THEN_APP, nameOrPath } from '../containers';
+import { Finding, NO_FINDINGS, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
 
 /** How many of the containers started after the sidecar a message names before it says "and N more". */
@@ -19,28 +19,33 @@ export const sidecarStartupProbeRule: Rule = {
   fix: 'add a startupProbe that passes once the sidecar serves (its health endpoint, or tcpSocket on the port it listens on)',
   source: 'KEP-753 startup ordering; kubelet startup of restartable init containers',
   check(context: RuleContext): Finding[] {
-    const plan = context.plan;
-    const byPath = new Map(containerEntries(context.spec, ['initContainers', 'containers']).map(entry => [entry.path, entry]));
-    const findings: Finding[] = [];
-    plan.startup.forEach((step, position) => {
-      if (step.role !== 'sidecar' || step.gate !== StartGate.STARTED) return;
+    const startup = context.plan.startup;
+    let findings: Finding[] | undefined;
+    let byPath: Map<string, ContainerEntry> | undefined;
+    for (let position = 0; position < startup.length; position++) {
+      const step = startup[position];
+      // Sidecars with a startupProbe gate on it, and the last container has nobody after it.
+      if (step.role !== 'sidecar' || step.gate !== StartGate.STARTED || position === startup.length - 1) continue;
+      byPath ??= new Map(containerEntries(context.spec, INIT_THEN_APP).map(entry => [entry.path, entry]));
       const sidecar = byPath.get(step.path);
       // A blocking postStart hook also holds back the next container (Linkerd's linkerd-await
       // pattern); whoever wrote one chose their own gate.
-      if (sidecar === undefined || hasPostStart(sidecar.container)) return;
+      if (sidecar === undefined || hasPostStart(sidecar.container)) continue;
       const ports = containerPorts(sidecar.container);
-      if (ports.length === 0) return;
-      const followers = plan.startup.slice(position + 1)
-        .map(later => byPath.get(later.path))
-        .filter((entry): entry is ContainerEntry => entry !== undefined);
-      if (followers.length === 0) return;
-      findings.push({
+      if (ports.length === 0) continue;
+      const followers: ContainerEntry[] = [];
+      for (const later of startup.slice(position + 1)) {
+        const entry = byPath.get(later.path);
+        if (entry !== undefined) followers.push(entry);
+      }
+      if (followers.length === 0) continue;
+      (findings ??= []).push({
         path: sidecar.path,
         message: `${sidecar.label} exposes ${ports.length === 1 ? 'port' : 'ports'} ${ports.join(', ')} but has no startupProbe, so the kubelet starts the containers after it (${listFollowers(followers)}) as soon as its process runs, possibly before it listens`,
         fix: startupProbeFix(sidecar, ports),
       });
-    });
-    return findings;
+    }
+    return findings ?? NO_FINDINGS;
   },
 };
 

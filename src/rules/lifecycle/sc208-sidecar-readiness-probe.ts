@@ -1,4 +1,4 @@
-import { containerEntries, nameOrPath } from '../containers';
+import { containerEntries, INIT_LISTS, nameOrPath } from '../containers';
 import { Finding, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
 
@@ -15,7 +15,7 @@ export const sidecarReadinessProbeRule: Rule = {
   source: 'KEP-753 (readiness of restartable init containers); kubelet pod Ready condition',
   check(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
-    for (const entry of containerEntries(context.spec, ['initContainers'])) {
+    for (const entry of containerEntries(context.spec, INIT_LISTS)) {
       if (entry.role !== 'sidecar') continue;
       const probe = entry.container.readinessProbe;
       if (!isPlainObject(probe)) continue;

@@ -1,4 +1,4 @@
-import { containerEntries, nameOrPath } from '../containers';
+import { containerEntries, INIT_LISTS, nameOrPath } from '../containers';
 import { Finding, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
 import { describeHandler } from './sc208-sidecar-readiness-probe';
@@ -13,7 +13,7 @@ export const sidecarPreStopRule: Rule = {
   source: 'KEP-753 termination ordering; kubelet killContainer and preStop handling (pkg/kubelet/kuberuntime)',
   check(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
-    for (const entry of containerEntries(context.spec, ['initContainers'])) {
+    for (const entry of containerEntries(context.spec, INIT_LISTS)) {
       if (entry.role !== 'sidecar') continue;
       const lifecycle = entry.container.lifecycle;
       if (lifecycle === null || typeof lifecycle !== 'object' || Array.isArray(lifecycle)) continue;

@@ -1,5 +1,5 @@
 import { isWaitWord, LoopbackReference, loopbackReferences, nameWaitsFor } from '../../lifecycle/sidecar-needs';
-import { ContainerEntry, containerEntries, nameOrPath } from '../containers';
+import { containerEntries, ContainerEntry, INIT_LISTS, nameOrPath } from '../containers';
 import { Finding, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
 import { containerPorts } from './sc207-sidecar-startup-probe';
@@ -17,7 +17,7 @@ export const initBeforeNeededSidecarRule: Rule = {
   fix: 'declare the sidecar before the init container that needs it (with cdk8s-sidecars, declare the dependency and the order is derived), or stop the init container from calling it',
   source: 'KEP-753 startup ordering (init containers start in list order; run-once ones must complete)',
   check(context: RuleContext): Finding[] {
-    const inits = containerEntries(context.spec, ['initContainers']);
+    const inits = containerEntries(context.spec, INIT_LISTS);
     const findings: Finding[] = [];
     for (const init of inits) {
       if (init.role !== 'init') continue;
@@ -65,6 +65,9 @@ function needOf(init: ContainerEntry, sidecar: ContainerEntry, references: Loopb
  */
 function commandNaming(container: Record<string, any>, sidecarName: string): string | undefined {
   const wanted = sidecarName.toLowerCase();
+  // The name must appear as a whole token, so first as a substring of some word of the command.
+  if (!['command', 'args'].some(field => Array.isArray(container[field])
+    && container[field].some((item: unknown) => typeof item === 'string' && item.toLowerCase().includes(wanted)))) return undefined;
   const tokens = (field: string): string[] => {
     const value = container[field];
     if (!Array.isArray(value)) return [];

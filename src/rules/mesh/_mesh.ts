@@ -7,7 +7,7 @@ import {
   ISTIO, ISTIO_INJECT_LABEL, ISTIO_NATIVE_ANNOTATION, ISTIO_REVISION_LABEL, LINKERD, LINKERD_INJECT_ANNOTATION,
   LINKERD_NATIVE_ANNOTATIONS, MeshFacts,
 } from '../../mesh/facts';
-import { ContainerEntry, containerEntries } from '../containers';
+import { containerEntries, ContainerEntry, INIT_THEN_APP } from '../containers';
 import { RuleContext } from '../rule';
 
 /** One mesh a pod belongs to. */
@@ -32,18 +32,14 @@ export interface PodMetadata {
 
 /** The meshes of a pod, Istio first. Usually zero or one. Worked out once per object: four rules ask. */
 export function podMeshes(context: RuleContext): PodMesh[] {
-  let meshes = MESHES.get(context);
-  if (meshes === undefined) {
-    meshes = findMeshes(context);
-    MESHES.set(context, meshes);
-  }
-  return meshes;
+  return context.shared(MESHES, () => findMeshes(context));
 }
 
-const MESHES = new WeakMap<RuleContext, PodMesh[]>();
+const MESHES = Symbol('pod meshes');
+const METADATA = Symbol('pod metadata');
 
 function findMeshes(context: RuleContext): PodMesh[] {
-  const entries = containerEntries(context.spec, ['initContainers', 'containers']);
+  const entries = containerEntries(context.spec, INIT_THEN_APP);
   const metadata = podMetadata(context);
   const meshes: PodMesh[] = [];
   for (const facts of [ISTIO, LINKERD]) {
@@ -73,6 +69,10 @@ export function isMeshContainer(entry: ContainerEntry, mesh: PodMesh): boolean {
 
 /** The pod template's metadata: `metadata` of a Pod, the template's `metadata` of a controller. */
 export function podMetadata(context: RuleContext): PodMetadata {
+  return context.shared(METADATA, () => readPodMetadata(context));
+}
+
+function readPodMetadata(context: RuleContext): PodMetadata {
   const segments = context.specPath.split('.');
   segments.pop();
   let node: any = context.manifest;

@@ -1,4 +1,4 @@
-import { containerEntries } from '../containers';
+import { containerEntries, INIT_THEN_APP } from '../containers';
 import { Finding, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
 import { isMeshContainer, podMeshes } from './_mesh';
@@ -21,7 +21,7 @@ export const reservedPortRule: Rule = {
     const findings: Finding[] = [];
     for (const mesh of podMeshes(context)) {
       const reserved = new Map(mesh.facts.reservedPorts.map(r => [r.port, r]));
-      for (const entry of containerEntries(context.spec, ['initContainers', 'containers'])) {
+      for (const entry of containerEntries(context.spec, INIT_THEN_APP)) {
         if (isMeshContainer(entry, mesh)) continue;
         const ports = entry.container.ports;
         if (!Array.isArray(ports)) continue;

@@ -1,4 +1,4 @@
-import { containerEntries } from '../containers';
+import { containerEntries, INIT_THEN_APP } from '../containers';
 import { Finding, Rule, RuleContext } from '../rule';
 import { isPlainObject, isSet, securityContextOf } from '../security/_security-context';
 import { Severity } from '../violation';
@@ -22,7 +22,7 @@ export const proxyUidRule: Rule = {
     const podUser = securityContextOf(spec).runAsUser;
     const findings: Finding[] = [];
     for (const mesh of podMeshes(context)) {
-      for (const entry of containerEntries(spec, ['initContainers', 'containers'])) {
+      for (const entry of containerEntries(spec, INIT_THEN_APP)) {
         if (isMeshContainer(entry, mesh)) continue;
         const own = securityContextOf(entry.container).runAsUser;
         const fromContainer = isSet(own);

@@ -1,4 +1,4 @@
-import { containerEntries } from '../containers';
+import { containerEntries, INIT_LISTS } from '../containers';
 import { Finding, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
 import { isMeshContainer, podMeshes } from './_mesh';
@@ -19,7 +19,7 @@ export const proxyNotFirstRule: Rule = {
   source: 'Istio injector native-sidecar reorder; Linkerd patch order (research/mesh-and-presets.md §1.2, §2.2); KEP-753 startup ordering',
   check(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
-    const inits = containerEntries(context.spec, ['initContainers']);
+    const inits = containerEntries(context.spec, INIT_LISTS);
     for (const mesh of podMeshes(context)) {
       const proxy = mesh.proxy;
       if (proxy === undefined || proxy.role !== 'sidecar') continue;

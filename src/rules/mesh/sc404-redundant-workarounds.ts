@@ -1,5 +1,5 @@
 import { LINKERD_AWAIT_ANNOTATION, ISTIO_PROXY_CONFIG_ANNOTATION } from '../../mesh/facts';
-import { ContainerEntry, containerEntries } from '../containers';
+import { containerEntries, ContainerEntry, INIT_THEN_APP } from '../containers';
 import { Finding, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
 import { annotationPath, isMeshContainer, PodMesh, PodMetadata, podMeshes, podMetadata } from './_mesh';
@@ -103,7 +103,7 @@ function linkerdFindings(context: RuleContext, mesh: PodMesh, metadata: PodMetad
 
 /** The containers that are not the mesh's own. */
 function others(context: RuleContext, mesh: PodMesh): ContainerEntry[] {
-  return containerEntries(context.spec, ['initContainers', 'containers']).filter(entry => !isMeshContainer(entry, mesh));
+  return containerEntries(context.spec, INIT_THEN_APP).filter(entry => !isMeshContainer(entry, mesh));
 }
 
 interface FoundText {

@@ -1,4 +1,4 @@
-import { containerEntries, nameOrPath } from '../containers';
+import { containerEntries, INIT_LISTS, nameOrPath } from '../containers';
 import { Finding, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
 import { declaredNames, isPlainObject, show } from './_resource-lists';
@@ -16,7 +16,7 @@ export const sidecarRequestsRule: Rule = {
   source: 'KEP-753 resource calculation; SetDefaults_Pod (pkg/apis/core/v1/defaults.go); scheduler NodeResourcesFit',
   check(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
-    for (const entry of containerEntries(context.spec, ['initContainers'])) {
+    for (const entry of containerEntries(context.spec, INIT_LISTS)) {
       if (entry.role !== 'sidecar') continue;
       const resources = isPlainObject(entry.container.resources) ? entry.container.resources : {};
       const requested = declaredNames(resources.requests);

@@ -1,7 +1,7 @@
 import { formatQuantity, Nanos, parseQuantity } from '../../lifecycle/quantity';
 import { effectiveResources } from '../../lifecycle/resources';
 import { KubeVersion } from '../../version';
-import { ContainerEntry, containerEntries, nameOrPath } from '../containers';
+import { APP_LISTS, containerEntries, ContainerEntry, INIT_LISTS, nameOrPath } from '../containers';
 import { Finding, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
 import { amountOf, isPlainObject, ownResources, show } from './_resource-lists';
@@ -73,8 +73,8 @@ function biggestContributor(spec: any, version: KubeVersion, name: string): Cont
     };
   }
 
-  const inits = containerEntries(spec, ['initContainers']);
-  const mains = containerEntries(spec, ['containers']);
+  const inits = containerEntries(spec, INIT_LISTS);
+  const mains = containerEntries(spec, APP_LISTS);
   const sidecars = inits.filter(entry => entry.role === 'sidecar');
   const own = (entry: ContainerEntry) => amountOf(ownResources(entry.container, version).requests, name);
   const runningSpec = { containers: mains.map(e => e.container), initContainers: sidecars.map(e => e.container) };

@@ -1,6 +1,6 @@
 import { formatQuantity } from '../../lifecycle/quantity';
 import { isAtLeast } from '../../version';
-import { containerEntries } from '../containers';
+import { containerEntries, INIT_THEN_APP } from '../containers';
 import { Finding, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
 import { amountOf, declaredNames, isPlainObject, ownResources } from './_resource-lists';
@@ -28,7 +28,7 @@ export const podLimitsBelowRequestsRule: Rule = {
   source: 'KEP-753 resource calculation; component-helpers PodRequests/PodLimits; ResourceQuota and LimitRanger admission',
   check(context: RuleContext): Finding[] {
     const spec = context.spec;
-    const entries = containerEntries(spec, ['initContainers', 'containers']);
+    const entries = containerEntries(spec, INIT_THEN_APP);
     if (entries.length === 0 || !mayOpenGap(entries)) return [];
     const effective = context.effective;
     const podLevel = isAtLeast(context.version, POD_LEVEL_RESOURCES_MINOR) && isPlainObject(spec.resources)

@@ -1,5 +1,5 @@
 import { detectHelper } from '../../lifecycle/helper-images';
-import { ContainerEntry, containerEntries, nameOrPath } from '../containers';
+import { containerEntries, ContainerEntry, INIT_LISTS, nameOrPath } from '../containers';
 import { Finding, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
 import { isPlainObject, securityContextOf } from './_security-context';
@@ -17,7 +17,7 @@ export const addedCapabilitiesRule: Rule = {
   source: 'Pod Security Standards (baseline: capabilities; restricted: drop ALL, add at most NET_BIND_SERVICE); Istio and Linkerd injection templates',
   check(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
-    for (const entry of containerEntries(context.spec, ['initContainers'])) {
+    for (const entry of containerEntries(context.spec, INIT_LISTS)) {
       const capabilities = securityContextOf(entry.container).capabilities;
       if (!isPlainObject(capabilities) || !Array.isArray(capabilities.add)) continue;
       const meshInit = isKnownMeshInit(entry);
