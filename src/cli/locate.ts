@@ -9,7 +9,7 @@
  * parsed object has it goes to the `yaml` package, which parses the document exactly. When a field
  * is absent (a finding about a missing probe), the deepest part of the path that exists is given.
  */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, Node as YamlNode, parseDocument, Document as YamlDocument } from 'yaml';
+import type { LineCounter, Node as YamlNode, Document as YamlDocument } from 'yaml';
 import { lineAndColumn, ParsedDocument } from './documents';
 
 /** One segment of a field path: a key, or a list index. */
@@ -345,16 +345,27 @@ function hasSegment(data: any, segment: PathSegment): boolean {
   return !Array.isArray(data) && Object.prototype.hasOwnProperty.call(data, segment);
 }
 
+/** The `yaml` package, loaded on first use: the scanner places most findings without it. */
+let yamlPackage: typeof import('yaml') | undefined;
+
+function yamlLib(): typeof import('yaml') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return yamlPackage ??= require('yaml') as typeof import('yaml');
+}
+
 /** The `yaml` package's parse, for what the scanner does not read; one parse per document. */
 class ExactLocator {
-  private readonly lineCounter = new LineCounter();
+  private readonly lineCounter: LineCounter;
   private readonly document: YamlDocument.Parsed;
 
   constructor(text: string) {
+    const { LineCounter: Counter, parseDocument } = yamlLib();
+    this.lineCounter = new Counter();
     this.document = parseDocument(text, { lineCounter: this.lineCounter, uniqueKeys: false, merge: true, prettyErrors: false, strict: false });
   }
 
   public find(path: ReadonlyArray<PathSegment>): Offset | undefined {
+    const { isMap, isScalar, isSeq } = yamlLib();
     let node: unknown = this.document.contents;
     let deepest: number | undefined = (node as YamlNode | null)?.range?.[0];
     for (const segment of path) {
@@ -385,6 +396,7 @@ class ExactLocator {
   }
 
   private resolve(node: unknown): unknown {
+    const { isAlias } = yamlLib();
     for (let hops = 0; isAlias(node) && hops < 100; hops++) {
       node = node.resolve(this.document);
     }

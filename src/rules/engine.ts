@@ -1,5 +1,5 @@
 import { withSharedEntries } from './containers';
-import { readDeclaredStops } from '../lifecycle/declared-stops';
+import { DeclaredStops, readDeclaredStops } from '../lifecycle/declared-stops';
 import { LifecyclePlan, planLifecycle, ResourceTotals } from '../lifecycle/plan';
 import { LocatedPodSpec, locatePodSpec } from '../lifecycle/pod-spec';
 import { KubeVersion, parseKubeVersion } from '../version';
@@ -100,6 +100,7 @@ class ObjectContext implements RuleContext {
   public readonly isPod: boolean;
   public readonly runsToCompletion: boolean;
   private planned: LifecyclePlan | undefined;
+  private declared: DeclaredStops | undefined;
   private readonly memos = new Map<symbol, unknown>();
 
   public constructor(
@@ -118,9 +119,13 @@ class ObjectContext implements RuleContext {
     this.runsToCompletion = located.runsToCompletion;
   }
 
+  public get declaredStops(): DeclaredStops {
+    return this.declared ??= readDeclaredStops(this.manifest);
+  }
+
   public get plan(): LifecyclePlan {
     if (this.planned === undefined) {
-      const declared = readDeclaredStops(this.manifest);
+      const declared = this.declaredStops;
       this.planned = planLifecycle(this.spec, this.version, {
         drainSeconds: declared.drainSeconds,
         appStopSeconds: declared.appStopSeconds,

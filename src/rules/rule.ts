@@ -1,3 +1,4 @@
+import { DeclaredStops } from '../lifecycle/declared-stops';
 import { LifecyclePlan, ResourceTotals } from '../lifecycle/plan';
 import { LocatedPodSpec } from '../lifecycle/pod-spec';
 import { KubeVersion } from '../version';
@@ -21,6 +22,8 @@ export interface RuleContext extends LocatedPodSpec {
   readonly fromConstructs: boolean;
   /** The caller's options (request budget and so on). */
   readonly options: ValidationOptions;
+  /** The stop times the object's annotations declare, read once per object. */
+  readonly declaredStops: DeclaredStops;
   /**
    * The lifecycle plan of this pod spec with the stop times declared in its annotations,
    * computed once per object on first use and shared by every rule.

@@ -51,15 +51,14 @@ export function requirementFindings(requirements: Requirements, path: string, su
   const findings: Finding[] = [];
   for (const [list, values] of [['limits', requirements.limits], ['requests', requirements.requests]] as const) {
     for (const [name, value] of values) {
-      const keyPath = `${path}.${list}[${name}]`;
       const nameError = scope === 'container' ? containerResourceNameError(name) : podResourceNameError(name);
       if (nameError !== undefined) {
-        findings.push(finding(keyPath, `${subject} ${list} ${show(name)}: ${nameError}`,
+        findings.push(finding(`${path}.${list}[${name}]`, `${subject} ${list} ${show(name)}: ${nameError}`,
           scope === 'container'
             ? 'use cpu, memory, ephemeral-storage, hugepages-<size>, or a fully qualified extended resource such as example.com/gpu'
             : 'set only cpu, memory and hugepages-<size> at pod level'));
       }
-      findings.push(...quantityFindings(name, value, keyPath, `${subject} ${list} ${name}`));
+      if (!quantityIsFine(name, value)) findings.push(...quantityFindings(name, value, `${path}.${list}[${name}]`, `${subject} ${list} ${name}`));
     }
   }
   for (const [name, request] of requirements.requests) {
@@ -127,6 +126,11 @@ function roundUpToMilli(nanos: Nanos): Nanos {
   if (nanos <= 0n) return nanos;
   const remainder = nanos % MILLI;
   return remainder === 0n ? nanos : nanos - remainder + MILLI;
+}
+
+/** The common case, decided without building messages: a non-negative quantity of cpu, memory or ephemeral-storage. */
+function quantityIsFine(name: string, value: ResourceValue): boolean {
+  return value.nanos !== undefined && value.nanos >= 0n && (name === 'cpu' || name === 'memory' || name === 'ephemeral-storage');
 }
 
 function quantityFindings(name: string, value: ResourceValue, path: string, subject: string): Finding[] {

@@ -1,5 +1,4 @@
-import { readDeclaredStops } from '../../lifecycle/declared-stops';
-import { Finding, Rule, RuleContext } from '../rule';
+import { Finding, NO_FINDINGS, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
 
 /** SC206: the declared stop times do not fit into the pod's grace period. */
@@ -11,11 +10,11 @@ export const graceBudgetRule: Rule = {
   fix: 'raise terminationGracePeriodSeconds to the sum of the declared stops, or shorten the drains (cdk8s-sidecars derives it when you do not set it)',
   source: 'KEP-753 termination ordering; kubelet killContainer (pkg/kubelet/kuberuntime)',
   check(context: RuleContext): Finding[] {
-    const declared = readDeclaredStops(context.manifest);
+    const declared = context.declaredStops;
     const drainNames = Object.keys(declared.drainSeconds);
-    if (drainNames.length === 0) return [];
+    if (drainNames.length === 0) return NO_FINDINGS;
     const plan = context.plan;
-    if (plan.shutdownNeedsSeconds <= plan.gracePeriodSeconds) return [];
+    if (plan.shutdownNeedsSeconds <= plan.gracePeriodSeconds) return NO_FINDINGS;
     const parts = [
       ...(declared.appStopSeconds !== undefined ? [`app ${declared.appStopSeconds}s`] : []),
       ...plan.shutdown.filter(s => s.role === 'sidecar' && s.needsSeconds > 0).map(s => `"${s.name}" ${s.needsSeconds}s`),

@@ -40,11 +40,19 @@ const METADATA = Symbol('pod metadata');
 
 function findMeshes(context: RuleContext): PodMesh[] {
   const entries = containerEntries(context.spec, INIT_THEN_APP);
-  const metadata = podMetadata(context);
+  // One catalogue look-up per container, whichever mesh asks.
+  const products = entries.map(entry => typeof entry.container.image === 'string' ? detectHelper(entry.container.image)?.product : undefined);
   const meshes: PodMesh[] = [];
-  for (const facts of [ISTIO, LINKERD]) {
-    const proxy = entries.find(entry => entry.role !== 'init' && isProxy(entry, facts));
-    const inits = entries.filter(entry => entry.role === 'init' && isMeshInit(entry, facts));
+  for (const facts of MESH_FACTS) {
+    let proxy: ContainerEntry | undefined;
+    const inits: ContainerEntry[] = [];
+    entries.forEach((entry, i) => {
+      if (entry.role === 'init') {
+        if (isMeshInit(entry, products[i], facts)) inits.push(entry);
+      } else if (proxy === undefined && isProxy(entry, products[i], facts)) {
+        proxy = entry;
+      }
+    });
     if (proxy !== undefined) {
       const uid = proxy.container.securityContext?.runAsUser;
       meshes.push({
@@ -56,11 +64,13 @@ function findMeshes(context: RuleContext): PodMesh[] {
       });
       continue;
     }
-    const requested = injectionRequested(facts, metadata);
+    const requested = injectionRequested(facts, podMetadata(context));
     if (requested !== undefined) meshes.push({ facts, native: requested.native, inits, proxyUid: facts.proxyUid });
   }
   return meshes;
 }
+
+const MESH_FACTS: readonly MeshFacts[] = [ISTIO, LINKERD];
 
 /** Whether a container is a mesh's own container (proxy or init), which the mesh rules leave alone. */
 export function isMeshContainer(entry: ContainerEntry, mesh: PodMesh): boolean {
@@ -91,19 +101,17 @@ export function annotationPath(metadata: PodMetadata, key: string): string {
   return `${metadata.path}.annotations[${key}]`;
 }
 
-function isProxy(entry: ContainerEntry, facts: MeshFacts): boolean {
+function isProxy(entry: ContainerEntry, product: string | undefined, facts: MeshFacts): boolean {
   if (entry.name === facts.proxyName) return true;
-  const image = entry.container.image;
-  if (typeof image !== 'string' || detectHelper(image)?.product !== facts.proxyName) return false;
+  if (product !== facts.proxyName) return false;
   // The proxy images also run the mesh's init programs; those are never the proxy.
   return !runsInitProgram(entry.container);
 }
 
-function isMeshInit(entry: ContainerEntry, facts: MeshFacts): boolean {
+function isMeshInit(entry: ContainerEntry, product: string | undefined, facts: MeshFacts): boolean {
   if (entry.name !== undefined && facts.initNames.includes(entry.name)) return true;
   const image = entry.container.image;
   if (typeof image !== 'string') return false;
-  const product = detectHelper(image)?.product;
   if (product === facts.proxyName) return true;
   return facts === LINKERD && /(^|\/)linkerd\/proxy-init(:|@|$)/.test(image);
 }
