@@ -7,13 +7,13 @@ import { Severity } from '../rules/violation';
 import { DEFAULT_KUBERNETES_VERSION, KubeVersion, parseKubeVersion } from '../version';
 import { colorsFor } from './colors';
 import { errorLine, ExitCode, UsageError } from './errors';
+import type * as ExplainModule from './explain';
+import type * as ExplainReportModule from './explain-report';
 import { CliIo } from './io';
 import { lintInputs } from './lint';
 import { formatJson, formatSarif, formatText } from './lint-report';
-import { resolveInputs } from './sources';
-import type * as ExplainModule from './explain';
-import type * as ExplainReportModule from './explain-report';
 import type * as MigrateModule from './migrate';
+import { resolveInputs } from './sources';
 
 /** A command's own modules, loaded when it runs: lint starts faster without explain's and migrate's. */
 function lazy<T>(path: string): T {
