@@ -156,6 +156,19 @@ const CATALOGUE: CatalogueEntry[] = [
 ];
 
 /** The repository path of an image reference as lowercase segments, without registry, tag or digest. */
+/** Linkerd's iptables init image (`cr.l5d.io/linkerd/proxy-init`): not the proxy, so not in the catalogue. */
+export const LINKERD_PROXY_INIT: readonly string[] = ['linkerd', 'proxy-init'];
+
+/**
+ * Whether an image's repository path ends with these whole lowercase segments
+ * (`['linkerd', 'proxy-init']`), read as `detectHelper` reads images: registry host, tag and
+ * digest removed, compared case-insensitively.
+ */
+export function imageRepositoryEndsWith(image: string, suffix: readonly string[]): boolean {
+  const segments = repositorySegments(image);
+  return segments !== undefined && endsWithSegments(segments, suffix);
+}
+
 /** The repository's last path segment, lowercase, without tag or digest: what `repositorySegments` ends with. */
 function lastSegment(image: string): string {
   let reference = image.trim().toLowerCase();
@@ -189,7 +202,7 @@ function isRegistryHost(segment: string): boolean {
   return segment.includes('.') || segment.includes(':') || segment === 'localhost';
 }
 
-function endsWithSegments(segments: string[], suffix: string[]): boolean {
+function endsWithSegments(segments: readonly string[], suffix: readonly string[]): boolean {
   if (suffix.length > segments.length) return false;
   const offset = segments.length - suffix.length;
   return suffix.every((segment, index) => segments[offset + index] === segment);

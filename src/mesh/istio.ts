@@ -59,6 +59,19 @@ const MOUNTS: Record<string, any>[] = [
 
 const PROBE_SUFFIXES: [string, string][] = [['livenessProbe', 'livez'], ['readinessProbe', 'readyz'], ['startupProbe', 'startupz']];
 
+/** Istio's locked-down context for the proxy's UID: the proxy, and the CNI validation init container. */
+function proxyUserSecurityContext(): kplus.ContainerSecurityContextProps {
+  return {
+    user: PROXY_UID,
+    group: PROXY_UID,
+    ensureNonRoot: true,
+    readOnlyRootFilesystem: true,
+    allowPrivilegeEscalation: false,
+    privileged: false,
+    capabilities: { drop: [kplus.Capability.ALL] },
+  };
+}
+
 /** Everything RENDER mode adds for Istio. */
 export function renderIstio(target: MeshTarget, mesh: Mesh, options: IstioOptions): MeshRendering {
   const cni = options.cni ?? false;
@@ -77,16 +90,9 @@ export function renderIstio(target: MeshTarget, mesh: Mesh, options: IstioOption
     args: iptablesArgs(options, excludedInbound, cni),
     resources,
     imagePullPolicy: kplus.ImagePullPolicy.ALWAYS,
+    // With CNI the init container only validates the redirection, as the proxy's own user.
     securityContext: cni
-      ? {
-        user: PROXY_UID,
-        group: PROXY_UID,
-        ensureNonRoot: true,
-        readOnlyRootFilesystem: true,
-        allowPrivilegeEscalation: false,
-        privileged: false,
-        capabilities: { drop: [kplus.Capability.ALL] },
-      }
+      ? proxyUserSecurityContext()
       : {
         user: 0,
         group: 0,
@@ -119,15 +125,7 @@ export function renderIstio(target: MeshTarget, mesh: Mesh, options: IstioOption
     // The startupProbe holds back every later container until Envoy has its configuration.
     startupProbe: healthProbe(1, 600),
     readinessProbe: options.proxyReadinessProbe ? healthProbe(15, 4) : undefined,
-    securityContext: {
-      user: PROXY_UID,
-      group: PROXY_UID,
-      ensureNonRoot: true,
-      readOnlyRootFilesystem: true,
-      allowPrivilegeEscalation: false,
-      privileged: false,
-      capabilities: { drop: [kplus.Capability.ALL] },
-    },
+    securityContext: proxyUserSecurityContext(),
     // No preStop drain: it would start at the beginning of pod termination, while the app still
     // sends traffic. Without it the agent drains on SIGTERM, after the app has exited.
     drainTime: drain,

@@ -1,14 +1,9 @@
 import { RULES } from './pack';
+import { Rule } from './rule';
 import { Severity } from './violation';
 
 /** The documentation of one rule id: a row of RULES.md. */
-export interface RuleDoc {
-  readonly id: string;
-  readonly severity: Severity;
-  readonly title: string;
-  readonly why: string;
-  readonly fix: string;
-  readonly source: string;
+export interface RuleDoc extends Omit<Rule, 'check'> {
   /** Where the rule runs: on rendered manifests (every door) or on typed construct input only. */
   readonly scope: 'manifest' | 'typed API';
 }

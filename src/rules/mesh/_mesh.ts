@@ -2,7 +2,7 @@
  * Which mesh a pod is in, read from the rendered manifest alone: a proxy container (by name or
  * image), or the pod-template metadata that asks a webhook to inject one. Shared by SC401–SC404.
  */
-import { detectHelper } from '../../lifecycle/helper-images';
+import { detectHelper, imageRepositoryEndsWith, LINKERD_PROXY_INIT } from '../../lifecycle/helper-images';
 import {
   ISTIO, ISTIO_INJECT_LABEL, ISTIO_NATIVE_ANNOTATION, ISTIO_REVISION_LABEL, LINKERD, LINKERD_INJECT_ANNOTATION,
   LINKERD_NATIVE_ANNOTATIONS, MeshFacts,
@@ -113,7 +113,7 @@ function isMeshInit(entry: ContainerEntry, product: string | undefined, facts: M
   const image = entry.container.image;
   if (typeof image !== 'string') return false;
   if (product === facts.proxyName) return true;
-  return facts === LINKERD && /(^|\/)linkerd\/proxy-init(:|@|$)/.test(image);
+  return facts === LINKERD && imageRepositoryEndsWith(image, LINKERD_PROXY_INIT);
 }
 
 const INIT_PROGRAMS = /(^|\/)(istio-iptables|linkerd2-proxy-init|linkerd2-network-validator)$/;

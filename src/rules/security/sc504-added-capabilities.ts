@@ -1,4 +1,4 @@
-import { detectHelper } from '../../lifecycle/helper-images';
+import { detectHelper, imageRepositoryEndsWith, LINKERD_PROXY_INIT } from '../../lifecycle/helper-images';
 import { containerEntries, ContainerEntry, INIT_LISTS, nameOrPath } from '../containers';
 import { Finding, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
@@ -66,7 +66,7 @@ function isKnownMeshInit(entry: ContainerEntry): boolean {
   const product = detectHelper(image)?.product;
   if (product === 'istio-proxy') return entry.name === 'istio-init' || runs.has('istio-iptables');
   if (product === 'linkerd-proxy') return entry.name === 'linkerd-init' || runs.has('linkerd2-proxy-init');
-  return endsWith(repositoryPath(image), ['linkerd', 'proxy-init']);
+  return imageRepositoryEndsWith(image, LINKERD_PROXY_INIT);
 }
 
 /** The words of command and args, with paths reduced to their last segment (`/usr/lib/x` → `x`). */
@@ -83,22 +83,4 @@ function programs(container: Record<string, any>): Set<string> {
     }
   }
   return words;
-}
-
-/** An image's repository path as lowercase segments, without registry host, tag or digest. */
-function repositoryPath(image: string): string[] {
-  let reference = image.trim().toLowerCase();
-  const at = reference.indexOf('@');
-  if (at >= 0) reference = reference.slice(0, at);
-  const colon = reference.lastIndexOf(':');
-  if (colon > reference.lastIndexOf('/')) reference = reference.slice(0, colon);
-  const segments = reference.split('/');
-  if (segments.length > 1 && /[.:]|^localhost$/.test(segments[0])) segments.shift();
-  return segments;
-}
-
-function endsWith(segments: string[], suffix: string[]): boolean {
-  if (suffix.length > segments.length) return false;
-  const offset = segments.length - suffix.length;
-  return suffix.every((segment, index) => segments[offset + index] === segment);
 }
