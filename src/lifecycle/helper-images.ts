@@ -165,6 +165,8 @@ export const LINKERD_PROXY_INIT: readonly string[] = ['linkerd', 'proxy-init'];
  * digest removed, compared case-insensitively.
  */
 export function imageRepositoryEndsWith(image: string, suffix: readonly string[]): boolean {
+  // The last segment decides most images without splitting the whole reference.
+  if (typeof image !== 'string' || suffix.length === 0 || lastSegment(image) !== suffix[suffix.length - 1]) return false;
   const segments = repositorySegments(image);
   return segments !== undefined && endsWithSegments(segments, suffix);
 }

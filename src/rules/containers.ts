@@ -52,18 +52,21 @@ const ROLE_WORDS: Record<ContainerRole, string> = {
  * `withSharedEntries` the answer for each constant is built once per pod spec.
  */
 export function containerEntries(spec: any, lists: readonly ContainerListField[] = ALL_LISTS): ContainerEntry[] {
+  if (spec === null || typeof spec !== 'object') return [];
   const cache = shared;
-  if (cache === undefined || spec === null || typeof spec !== 'object') return listEntries(spec, lists);
+  if (cache === undefined) return listsEntries(spec, lists, undefined);
   if (cache.spec !== spec) {
     cache.spec = spec;
-    cache.byLists = [];
+    cache.byList = {};
+    cache.combined = [];
   }
-  const byLists = cache.byLists;
-  for (let i = 0; i < byLists.length; i += 2) {
-    if (byLists[i] === lists) return byLists[i + 1] as ContainerEntry[];
+  if (lists.length === 1) return singleList(spec, lists[0], cache.byList);
+  const combined = cache.combined;
+  for (let i = 0; i < combined.length; i += 2) {
+    if (combined[i] === lists) return combined[i + 1] as ContainerEntry[];
   }
-  const entries = lists.length === 1 ? listEntries(spec, lists) : lists.flatMap(list => containerEntries(spec, listConstant(list)));
-  byLists.push(lists, entries);
+  const entries = listsEntries(spec, lists, cache.byList);
+  combined.push(lists, entries);
   return entries;
 }
 
@@ -74,7 +77,7 @@ export function containerEntries(spec: any, lists: readonly ContainerListField[]
  */
 export function withSharedEntries<T>(check: () => T): T {
   const outer = shared;
-  shared = { spec: undefined, byLists: [] };
+  shared = { spec: undefined, byList: {}, combined: [] };
   try {
     return check();
   } finally {
@@ -82,29 +85,72 @@ export function withSharedEntries<T>(check: () => T): T {
   }
 }
 
-/** The lists asked for and their entries, side by side: `[lists, entries, lists, entries, ...]` (at most a dozen). */
-let shared: { spec: unknown; byLists: unknown[] } | undefined;
-
-function listConstant(list: ContainerListField): readonly ContainerListField[] {
-  if (list === 'containers') return APP_LISTS;
-  return list === 'initContainers' ? INIT_LISTS : EPHEMERAL_LISTS;
+/** Entries per list, and per multi-list constant side by side: `[lists, entries, lists, entries, ...]`. */
+interface SharedEntries {
+  spec: unknown;
+  byList: Partial<Record<ContainerListField, ContainerEntry[]>>;
+  combined: unknown[];
 }
+let shared: SharedEntries | undefined;
 
-function listEntries(spec: any, lists: readonly ContainerListField[]): ContainerEntry[] {
-  const entries: ContainerEntry[] = [];
+function listsEntries(spec: any, lists: readonly ContainerListField[], byList: SharedEntries['byList'] | undefined): ContainerEntry[] {
+  let entries: ContainerEntry[] = [];
   for (const list of lists) {
-    const containers = containerList(spec, list);
-    for (let index = 0; index < containers.length; index++) {
-      const container = containers[index];
-      if (container === null || typeof container !== 'object' || Array.isArray(container)) continue;
-      const role = roleOf(list, container);
-      const path = `${list}[${index}]`;
-      const name = typeof container.name === 'string' && container.name !== '' ? container.name : undefined;
-      const label = name !== undefined ? `${ROLE_WORDS[role]} "${name}"` : `${ROLE_WORDS[role]} at ${path}`;
-      entries.push({ container, list, index, path, role, name, label });
-    }
+    const one = byList !== undefined ? singleList(spec, list, byList) : listEntries(spec, list);
+    entries = entries.length === 0 ? one.slice() : entries.concat(one);
   }
   return entries;
+}
+
+function singleList(spec: any, list: ContainerListField, byList: SharedEntries['byList']): ContainerEntry[] {
+  return byList[list] ??= listEntries(spec, list);
+}
+
+function listEntries(spec: any, list: ContainerListField): ContainerEntry[] {
+  const entries: ContainerEntry[] = [];
+  const containers = containerList(spec, list);
+  for (let index = 0; index < containers.length; index++) {
+    const container = containers[index];
+    if (container === null || typeof container !== 'object' || Array.isArray(container)) continue;
+    const name = typeof container.name === 'string' && container.name !== '' ? container.name : undefined;
+    entries.push(new Entry(container, list, index, entryPath(list, index), roleOf(list, container), name));
+  }
+  return entries;
+}
+
+/** A container entry; its label is only built when a message needs it. */
+class Entry implements ContainerEntry {
+  private labelText: string | undefined;
+
+  public constructor(
+    public readonly container: Record<string, any>,
+    public readonly list: ContainerListField,
+    public readonly index: number,
+    public readonly path: string,
+    public readonly role: ContainerRole,
+    public readonly name: string | undefined,
+  ) {}
+
+  public get label(): string {
+    return this.labelText ??= this.name !== undefined ? `${ROLE_WORDS[this.role]} "${this.name}"` : `${ROLE_WORDS[this.role]} at ${this.path}`;
+  }
+}
+
+/** `initContainers[2]`; the first few of each list are built once and shared. */
+function entryPath(list: ContainerListField, index: number): string {
+  const known = PATHS[list];
+  if (index < known.length) return known[index];
+  return `${list}[${index}]`;
+}
+
+const PATHS: Record<ContainerListField, readonly string[]> = {
+  containers: pathsOf('containers'),
+  initContainers: pathsOf('initContainers'),
+  ephemeralContainers: pathsOf('ephemeralContainers'),
+};
+
+function pathsOf(list: ContainerListField): string[] {
+  return Array.from({ length: 16 }, (_, index) => `${list}[${index}]`);
 }
 
 /** How a message names a container's name: `"envoy"`, or its path when it has none. */

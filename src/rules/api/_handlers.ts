@@ -26,9 +26,11 @@ const HTTP_HEADER_NAME = /^[-A-Za-z0-9]+$/;
  * it in messages (`container "app" livenessProbe`).
  */
 export function handlerFindings(handler: Record<string, any>, path: string, subject: string, options: HandlerOptions): Finding[] {
-  const actions = ORDER.filter(action => options.actions.includes(action));
+  const actions = actionsInOrder(options.actions);
   // An action that is not an object cannot be decoded at all; judge nothing rather than guess.
-  if (actions.some(action => isSet(handler[action]) && !isPlainObject(handler[action]))) return [];
+  for (const action of actions) {
+    if (isSet(handler[action]) && !isPlainObject(handler[action])) return [];
+  }
   const findings: Finding[] = [];
   let seen: HandlerAction | undefined;
   for (const action of actions) {
@@ -51,6 +53,19 @@ export function handlerFindings(handler: Record<string, any>, path: string, subj
   }
   return findings;
 }
+
+/** A handler kind's actions in `validateHandler`'s order; the rules pass constant lists, so each is sorted once. */
+function actionsInOrder(allowed: readonly HandlerAction[]): readonly HandlerAction[] {
+  let ordered = ORDERED.get(allowed);
+  if (ordered === undefined) {
+    ordered = ORDER.filter(action => allowed.includes(action));
+    if (ORDERED.size >= 64) ORDERED.clear();
+    ORDERED.set(allowed, ordered);
+  }
+  return ordered;
+}
+
+const ORDERED = new Map<readonly HandlerAction[], readonly HandlerAction[]>();
 
 /** PodLifecycleSleepAction is beta (on) from 1.30; before that the sleep action is dropped. */
 export const SLEEP_ACTION_MINOR = 30;

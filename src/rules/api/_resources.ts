@@ -49,8 +49,15 @@ export function showQuantity(value: ResourceValue): string {
  */
 export function requirementFindings(requirements: Requirements, path: string, subject: string, scope: ResourceScope): Finding[] {
   const findings: Finding[] = [];
-  for (const [list, values] of [['limits', requirements.limits], ['requests', requirements.requests]] as const) {
-    for (const [name, value] of values) {
+  let hugePages = false;
+  let cpuOrMemory = false;
+  for (let which = 0; which < 2; which++) {
+    const list = which === 0 ? 'limits' : 'requests';
+    for (const [name, value] of which === 0 ? requirements.limits : requirements.requests) {
+      if (name === 'cpu' || name === 'memory') cpuOrMemory = true;
+      else if (isHugePages(name)) hugePages = true;
+      // The common case: a valid name (ephemeral-storage is not one at pod level) with a fine quantity.
+      if (quantityIsFine(name, value) && (scope === 'container' || name !== 'ephemeral-storage')) continue;
       const nameError = scope === 'container' ? containerResourceNameError(name) : podResourceNameError(name);
       if (nameError !== undefined) {
         findings.push(finding(`${path}.${list}[${name}]`, `${subject} ${list} ${show(name)}: ${nameError}`,
@@ -58,7 +65,7 @@ export function requirementFindings(requirements: Requirements, path: string, su
             ? 'use cpu, memory, ephemeral-storage, hugepages-<size>, or a fully qualified extended resource such as example.com/gpu'
             : 'set only cpu, memory and hugepages-<size> at pod level'));
       }
-      if (!quantityIsFine(name, value)) findings.push(...quantityFindings(name, value, `${path}.${list}[${name}]`, `${subject} ${list} ${name}`));
+      findings.push(...quantityFindings(name, value, `${path}.${list}[${name}]`, `${subject} ${list} ${name}`));
     }
   }
   for (const [name, request] of requirements.requests) {
@@ -83,8 +90,7 @@ export function requirementFindings(requirements: Requirements, path: string, su
         `lower requests.${name} to at most ${showQuantity(limit)}, or raise the limit`));
     }
   }
-  const names = [...requirements.limits.keys(), ...requirements.requests.keys()];
-  if (names.some(isHugePages) && !names.some(name => name === 'cpu' || name === 'memory')) {
+  if (hugePages && !cpuOrMemory) {
     findings.push(finding(path, `${subject} asks for hugepages without cpu or memory; HugePages require cpu or memory`,
       'add a cpu or memory request or limit next to the hugepages'));
   }
@@ -113,11 +119,12 @@ function isExtended(name: string): boolean {
 function readList(list: unknown): Map<string, ResourceValue> {
   const values = new Map<string, ResourceValue>();
   if (!isPlainObject(list)) return values;
-  for (const [name, raw] of Object.entries(list)) {
+  for (const name of Object.keys(list)) {
+    const raw = list[name];
     if (raw === undefined) continue;
     // JSON null decodes to a zero quantity.
     const parsed = raw === null ? 0n : parseQuantity(raw);
-    values.set(name, { raw, ...(parsed !== undefined ? { nanos: roundUpToMilli(parsed) } : {}) });
+    values.set(name, { raw, nanos: parsed !== undefined ? roundUpToMilli(parsed) : undefined });
   }
   return values;
 }

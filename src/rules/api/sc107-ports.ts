@@ -38,6 +38,7 @@ export const portsRule: Rule = {
       // SetDefaults_Pod (Pods only, not templates): with hostNetwork a missing hostPort becomes containerPort.
       const defaultHostPorts = context.isPod && hostNetwork && entry.role !== 'ephemeral';
       const ports = readPorts(entry, defaultHostPorts);
+      if (ports.length === 0) continue;
       findings.push(...portFieldFindings(entry, ports));
       if (entry.role === 'container') {
         findings.push(...hostPortClashes(entry, ports, regularHostPorts, entry.path));
@@ -52,25 +53,23 @@ export const portsRule: Rule = {
 };
 
 function readPorts(entry: ContainerEntry, defaultHostPorts: boolean): Port[] {
+  const list = listField(entry.container.ports);
+  if (list === undefined || list.length === 0) return NO_PORTS;
   const ports: Port[] = [];
-  (listField(entry.container.ports) ?? []).forEach((raw, index) => {
-    if (!isPlainObject(raw)) return;
+  for (let index = 0; index < list.length; index++) {
+    const raw = list[index];
+    if (!isPlainObject(raw)) continue;
     const containerPort = intField(raw.containerPort);
     let hostPort = intField(raw.hostPort);
     if (defaultHostPorts && hostPort === 0 && containerPort !== undefined) hostPort = containerPort;
     const protocol = stringField(raw.protocol);
-    ports.push({
-      index,
-      raw,
-      ...(containerPort !== undefined ? { containerPort } : {}),
-      ...(hostPort !== undefined ? { hostPort } : {}),
-      // SetDefaults: "" protocol becomes TCP.
-      ...(protocol !== undefined ? { protocol: protocol === '' ? 'TCP' : protocol } : {}),
-      ...(stringField(raw.hostIP) !== undefined ? { hostIP: stringField(raw.hostIP) } : {}),
-    });
-  });
+    // SetDefaults: "" protocol becomes TCP. Fields of the wrong type stay undefined.
+    ports.push({ index, raw, containerPort, hostPort, protocol: protocol === '' ? 'TCP' : protocol, hostIP: stringField(raw.hostIP) });
+  }
   return ports;
 }
+
+const NO_PORTS: Port[] = [];
 
 function portFieldFindings(entry: ContainerEntry, ports: Port[]): Finding[] {
   const findings: Finding[] = [];

@@ -1,11 +1,12 @@
 import { APP_THEN_INIT, containerEntries, ContainerEntry } from '../containers';
 import { Finding, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
-import { handlerFindings } from './_handlers';
+import { handlerFindings, HandlerOptions } from './_handlers';
 import { at, finding, isPlainObject, isSet } from './_util';
 
 const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
 type ProbeField = typeof PROBES[number];
+const PROBE_HANDLERS: HandlerOptions = { actions: ['exec', 'httpGet', 'tcpSocket', 'grpc'] };
 const NON_NEGATIVE = ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold'];
 
 /**
@@ -38,7 +39,7 @@ export const probesRule: Rule = {
 function probeFindings(entry: ContainerEntry, field: ProbeField, probe: Record<string, any>): Finding[] {
   const path = at(entry, field);
   const subject = `${entry.label} ${field}`;
-  const findings = handlerFindings(probe, path, subject, { actions: ['exec', 'httpGet', 'tcpSocket', 'grpc'] });
+  const findings = handlerFindings(probe, path, subject, PROBE_HANDLERS);
   for (const key of NON_NEGATIVE) {
     const value = probe[key];
     if (typeof value === 'number' && Number.isInteger(value) && value < 0) {

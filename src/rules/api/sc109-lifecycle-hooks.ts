@@ -8,6 +8,9 @@ import { at, gracePeriodSeconds, isPlainObject, isSet } from './_util';
 /** PodLifecycleSleepActionAllowZero is beta (on) from 1.33: `sleep.seconds: 0` is accepted. */
 const SLEEP_ZERO_MINOR = 33;
 
+const HOOK_ACTIONS: readonly HandlerAction[] = ['exec', 'httpGet', 'tcpSocket', 'sleep'];
+const HOOK_ACTIONS_BEFORE_SLEEP: readonly HandlerAction[] = ['exec', 'httpGet', 'tcpSocket'];
+
 /**
  * SC109 — lifecycle hooks (postStart, preStop) on regular containers and sidecars (L1–L5):
  * exactly one action, a non-empty exec command, a valid httpGet port and scheme, and a sleep
@@ -24,9 +27,7 @@ export const lifecycleHooksRule: Rule = {
   source: 'validateLifecycle, validateHandler, validateSleepAction (pkg/apis/core/validation/validation.go)',
   check(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
-    const actions: HandlerAction[] = isAtLeast(context.version, SLEEP_ACTION_MINOR)
-      ? ['exec', 'httpGet', 'tcpSocket', 'sleep']
-      : ['exec', 'httpGet', 'tcpSocket'];
+    const actions = isAtLeast(context.version, SLEEP_ACTION_MINOR) ? HOOK_ACTIONS : HOOK_ACTIONS_BEFORE_SLEEP;
     const options = {
       actions,
       gracePeriodSeconds: gracePeriodSeconds(context.spec),

@@ -41,21 +41,26 @@ const METADATA = Symbol('pod metadata');
 function findMeshes(context: RuleContext): PodMesh[] {
   const entries = containerEntries(context.spec, INIT_THEN_APP);
   // One catalogue look-up per container, whichever mesh asks.
-  const products = entries.map(entry => typeof entry.container.image === 'string' ? detectHelper(entry.container.image)?.product : undefined);
-  const meshes: PodMesh[] = [];
+  const products: Array<string | undefined> = [];
+  for (const entry of entries) {
+    const image = entry.container.image;
+    products.push(typeof image === 'string' ? detectHelper(image)?.product : undefined);
+  }
+  let meshes: PodMesh[] | undefined;
   for (const facts of MESH_FACTS) {
     let proxy: ContainerEntry | undefined;
     const inits: ContainerEntry[] = [];
-    entries.forEach((entry, i) => {
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i];
       if (entry.role === 'init') {
         if (isMeshInit(entry, products[i], facts)) inits.push(entry);
       } else if (proxy === undefined && isProxy(entry, products[i], facts)) {
         proxy = entry;
       }
-    });
+    }
     if (proxy !== undefined) {
       const uid = proxy.container.securityContext?.runAsUser;
-      meshes.push({
+      (meshes ??= []).push({
         facts,
         proxy,
         native: proxy.role === 'sidecar',
@@ -65,10 +70,13 @@ function findMeshes(context: RuleContext): PodMesh[] {
       continue;
     }
     const requested = injectionRequested(facts, podMetadata(context));
-    if (requested !== undefined) meshes.push({ facts, native: requested.native, inits, proxyUid: facts.proxyUid });
+    if (requested !== undefined) (meshes ??= []).push({ facts, native: requested.native, inits, proxyUid: facts.proxyUid });
   }
-  return meshes;
+  return meshes ?? NO_MESHES;
 }
+
+/** Most pods are in no mesh: one shared, frozen answer. */
+const NO_MESHES: PodMesh[] = Object.freeze([]) as unknown as PodMesh[];
 
 const MESH_FACTS: readonly MeshFacts[] = [ISTIO, LINKERD];
 
@@ -83,18 +91,31 @@ export function podMetadata(context: RuleContext): PodMetadata {
 }
 
 function readPodMetadata(context: RuleContext): PodMetadata {
-  const segments = context.specPath.split('.');
-  segments.pop();
+  const { segments, path } = metadataPath(context.specPath);
   let node: any = context.manifest;
   for (const segment of segments) node = node !== null && typeof node === 'object' ? node[segment] : undefined;
   const metadata = node !== null && typeof node === 'object' ? node.metadata : undefined;
-  const record = (value: unknown): Record<string, unknown> => (value !== null && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, unknown> : {});
-  return {
-    labels: record(metadata?.labels),
-    annotations: record(metadata?.annotations),
-    path: [...segments, 'metadata'].join('.'),
-  };
+  return { labels: record(metadata?.labels), annotations: record(metadata?.annotations), path };
 }
+
+function record(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, unknown> : {};
+}
+
+/** The pod template's path, from the pod spec's: `spec.template.spec` → `spec.template` and `spec.template.metadata`. */
+function metadataPath(specPath: string): { readonly segments: readonly string[]; readonly path: string } {
+  let known = METADATA_PATHS.get(specPath);
+  if (known === undefined) {
+    // A handful of distinct spec paths exist (Pod, controllers, CronJob), so this is worked out once each.
+    const segments = specPath.split('.');
+    segments.pop();
+    known = { segments, path: [...segments, 'metadata'].join('.') };
+    METADATA_PATHS.set(specPath, known);
+  }
+  return known;
+}
+
+const METADATA_PATHS = new Map<string, { readonly segments: readonly string[]; readonly path: string }>();
 
 /** Path of one pod-template annotation, as SC001 writes annotation paths. */
 export function annotationPath(metadata: PodMetadata, key: string): string {
