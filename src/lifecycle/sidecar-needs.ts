@@ -43,16 +43,29 @@ export function commandTexts(container: any): Array<[string, string]> {
 
 /** Every loopback address with a valid port in the container's command, args and env values. */
 export function loopbackReferences(container: any): LoopbackReference[] {
-  const found: LoopbackReference[] = [];
+  let found: LoopbackReference[] | undefined;
+  // A cheap test first: most commands name no loopback address at all, and then no texts are listed.
+  if (!mayNameLoopback(container?.command) && !mayNameLoopback(container?.args) && !envMayNameLoopback(container?.env)) return [];
   for (const [field, text] of commandTexts(container)) {
-    // A cheap test first: most commands name no loopback address at all.
     if (!MAY_NAME_LOOPBACK.test(text)) continue;
     for (const match of text.matchAll(LOOPBACK_PORT)) {
       const port = Number(match[2]);
-      if (port > 0 && port <= 65535) found.push({ port, text: match[0].replace(/\s+/, ' '), field });
+      if (port > 0 && port <= 65535) (found ??= []).push({ port, text: match[0].replace(/\s+/, ' '), field });
     }
   }
-  return found;
+  return found ?? [];
+}
+
+function mayNameLoopback(words: unknown): boolean {
+  if (!Array.isArray(words)) return false;
+  for (const word of words) if (typeof word === 'string' && MAY_NAME_LOOPBACK.test(word)) return true;
+  return false;
+}
+
+function envMayNameLoopback(env: unknown): boolean {
+  if (!Array.isArray(env)) return false;
+  for (const variable of env) if (typeof variable?.value === 'string' && MAY_NAME_LOOPBACK.test(variable.value)) return true;
+  return false;
 }
 
 /** Whether a word of a command reads as waiting: `wait`, `--wait-for`, `until`, `linkerd-await`. */

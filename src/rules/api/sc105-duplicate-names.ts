@@ -1,5 +1,5 @@
 import { APP_LISTS, containerEntries, ContainerEntry, EPHEMERAL_LISTS, INIT_LISTS } from '../containers';
-import { Finding, Rule, RuleContext } from '../rule';
+import { Finding, NO_FINDINGS, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
 import { at, finding, stringField } from './_util';
 
@@ -17,6 +17,8 @@ export const duplicateNamesRule: Rule = {
   fix: 'rename one of the containers',
   source: 'validateContainers, validateInitContainers, validateEphemeralContainers (pkg/apis/core/validation/validation.go)',
   check(context: RuleContext): Finding[] {
+    // Every finding pairs two containers with the same name; when no two share one, nothing to walk.
+    if (namesAllDistinct(containerEntries(context.spec))) return NO_FINDINGS;
     const findings: Finding[] = [];
     const regular = containerEntries(context.spec, APP_LISTS);
     const regularNames = new Map<string, ContainerEntry>();
@@ -52,6 +54,17 @@ export const duplicateNamesRule: Rule = {
     return findings;
   },
 };
+
+function namesAllDistinct(entries: readonly ContainerEntry[]): boolean {
+  for (let i = 0; i < entries.length; i++) {
+    const name = stringField(entries[i].container.name);
+    if (name === undefined) continue;
+    for (let j = i + 1; j < entries.length; j++) {
+      if (stringField(entries[j].container.name) === name) return false;
+    }
+  }
+  return true;
+}
 
 function duplicate(entry: ContainerEntry, name: string, first: ContainerEntry): Finding {
   const where = first.list === entry.list

@@ -33,7 +33,7 @@ export const portsRule: Rule = {
   check(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
     const hostNetwork = context.spec.hostNetwork === true;
-    const regularHostPorts = new Set<string>();
+    let regularHostPorts: Set<string> | undefined;
     for (const entry of containerEntries(context.spec)) {
       // SetDefaults_Pod (Pods only, not templates): with hostNetwork a missing hostPort becomes containerPort.
       const defaultHostPorts = context.isPod && hostNetwork && entry.role !== 'ephemeral';
@@ -41,9 +41,9 @@ export const portsRule: Rule = {
       if (ports.length === 0) continue;
       findings.push(...portFieldFindings(entry, ports));
       if (entry.role === 'container') {
-        findings.push(...hostPortClashes(entry, ports, regularHostPorts, entry.path));
+        if (hasHostPorts(ports)) findings.push(...hostPortClashes(entry, ports, regularHostPorts ??= new Set<string>(), entry.path));
         if (hostNetwork) findings.push(...hostNetworkFindings(entry, ports));
-      } else if (entry.role === 'init' || entry.role === 'sidecar') {
+      } else if ((entry.role === 'init' || entry.role === 'sidecar') && hasHostPorts(ports)) {
         // checkHostPortConflicts([]core.Container{ctr}, fldPath): a one-element list, so index 0.
         findings.push(...hostPortClashes(entry, ports, new Set<string>(), 'initContainers[0]'));
       }
@@ -73,7 +73,7 @@ const NO_PORTS: Port[] = [];
 
 function portFieldFindings(entry: ContainerEntry, ports: Port[]): Finding[] {
   const findings: Finding[] = [];
-  const names = new Set<string>();
+  let names: Set<string> | undefined;
   for (const port of ports) {
     const path = at(entry, `ports[${port.index}]`);
     const name = stringField(port.raw.name);
@@ -83,12 +83,12 @@ function portFieldFindings(entry: ContainerEntry, ports: Port[]): Finding[] {
         findings.push(finding(`${path}.name`,
           `${entry.label} has port name ${show(name)}, which is not an IANA service name: ${errors.join('; ')}`,
           'use a lower-case name of at most 15 characters with at least one letter, e.g. "http" or "metrics"'));
-      } else if (names.has(name)) {
+      } else if (names?.has(name)) {
         findings.push(finding(`${path}.name`,
           `${entry.label} declares port name "${name}" twice; port names must be unique within a container`,
           `rename one of the "${name}" ports`));
       } else {
-        names.add(name);
+        (names ??= new Set<string>()).add(name);
       }
     }
     if (port.containerPort === 0) {
@@ -110,6 +110,12 @@ function portFieldFindings(entry: ContainerEntry, ports: Port[]): Finding[] {
     }
   }
   return findings;
+}
+
+/** Whether any port sets a host port: only those take part in the clash checks. */
+function hasHostPorts(ports: readonly Port[]): boolean {
+  for (const port of ports) if (port.hostPort !== undefined && port.hostPort !== 0) return true;
+  return false;
 }
 
 /** AccumulateUniqueHostPorts: protocol/hostIP/hostPort must not repeat within `seen`. */

@@ -1,5 +1,5 @@
 import { containerEntries, ContainerEntry } from '../containers';
-import { Finding, Rule, RuleContext } from '../rule';
+import { Finding, NO_FINDINGS, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
 import { at, dns1123LabelErrors, finding, isPlainObject, listField, show, stringField } from './_util';
 
@@ -20,7 +20,8 @@ export const volumeMountsRule: Rule = {
   check(context: RuleContext): Finding[] {
     const { findings, mountable } = volumeFindings(context.spec);
     for (const entry of containerEntries(context.spec)) {
-      findings.push(...mountFindings(entry, mountable));
+      const mounts = mountFindings(entry, mountable);
+      if (mounts.length > 0) findings.push(...mounts);
     }
     return findings;
   },
@@ -57,9 +58,11 @@ function volumeFindings(spec: any): { findings: Finding[]; mountable: Set<string
 }
 
 function mountFindings(entry: ContainerEntry, mountable: Set<string>): Finding[] {
+  const mounts = listField(entry.container.volumeMounts);
+  if (mounts === undefined || mounts.length === 0) return NO_FINDINGS;
   const findings: Finding[] = [];
   const mountPaths = new Set<string>();
-  (listField(entry.container.volumeMounts) ?? []).forEach((mount, index) => {
+  mounts.forEach((mount, index) => {
     if (!isPlainObject(mount)) return;
     const path = at(entry, `volumeMounts[${index}]`);
     const name = stringField(mount.name);

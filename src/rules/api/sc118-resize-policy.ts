@@ -31,7 +31,7 @@ export const resizePolicyRule: Rule = {
     const podPolicy = podRestartPolicy(context.spec);
     for (const entry of containerEntries(context.spec)) {
       const policies = listField(entry.container.resizePolicy);
-      if (policies !== undefined) findings.push(...policyFindings(entry, policies, podPolicy));
+      if (policies !== undefined && policies.length > 0) findings.push(...policyFindings(entry, policies, podPolicy));
     }
     return findings;
   },

@@ -24,9 +24,12 @@ export const initBeforeNeededSidecarRule: Rule = {
       const references = loopbackReferences(init.container);
       // Ports the init container serves itself, or that a sidecar already running before it
       // serves, are available when it runs.
-      const available = new Set(containerPorts(init.container));
-      for (const earlier of inits) {
-        if (earlier.role === 'sidecar' && earlier.index < init.index) containerPorts(earlier.container).forEach(port => available.add(port));
+      let available: Set<number> | undefined;
+      if (references.length > 0) {
+        available = new Set(containerPorts(init.container));
+        for (const earlier of inits) {
+          if (earlier.role === 'sidecar' && earlier.index < init.index) containerPorts(earlier.container).forEach(port => available!.add(port));
+        }
       }
       for (const sidecar of inits) {
         if (sidecar.role !== 'sidecar' || sidecar.index < init.index) continue;
@@ -45,11 +48,13 @@ export const initBeforeNeededSidecarRule: Rule = {
 };
 
 /** Why the init container needs this sidecar, as the middle of a message, or `undefined`. */
-function needOf(init: ContainerEntry, sidecar: ContainerEntry, references: LoopbackReference[], available: Set<number>): string | undefined {
-  const ports = containerPorts(sidecar.container);
-  const reference = references.find(candidate => ports.includes(candidate.port) && !available.has(candidate.port));
-  if (reference !== undefined) {
-    return `connects to ${reference.text} (${reference.field}), a port of ${withIndex(sidecar)}`;
+function needOf(init: ContainerEntry, sidecar: ContainerEntry, references: LoopbackReference[], available: Set<number> | undefined): string | undefined {
+  if (references.length > 0) {
+    const ports = containerPorts(sidecar.container);
+    const reference = references.find(candidate => ports.includes(candidate.port) && !available?.has(candidate.port));
+    if (reference !== undefined) {
+      return `connects to ${reference.text} (${reference.field}), a port of ${withIndex(sidecar)}`;
+    }
   }
   if (sidecar.name === undefined || sidecar.name === init.name) return undefined;
   if (init.name !== undefined && nameWaitsFor(init.name, sidecar.name)) {

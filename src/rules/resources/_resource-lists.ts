@@ -11,6 +11,13 @@ import { isPlainObject } from '../api/_util';
 
 export { isPlainObject, show } from '../api/_util';
 
+/** Whether a requests/limits map declares `name` (null values are not declarations), without building a set. */
+export function declares(list: unknown, name: string): boolean {
+  if (!isPlainObject(list) || !Object.prototype.hasOwnProperty.call(list, name)) return false;
+  const value = (list as Record<string, unknown>)[name];
+  return value !== undefined && value !== null;
+}
+
 /** The resource names a requests/limits map declares (null values are not declarations). */
 export function declaredNames(list: unknown): Set<string> {
   const names = new Set<string>();

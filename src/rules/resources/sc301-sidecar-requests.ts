@@ -1,7 +1,7 @@
 import { containerEntries, INIT_LISTS, nameOrPath } from '../containers';
 import { Finding, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
-import { declaredNames, isPlainObject, show } from './_resource-lists';
+import { declares, isPlainObject, show } from './_resource-lists';
 
 /** The resources every sidecar should request. */
 const EXPECTED = ['cpu', 'memory'];
@@ -19,10 +19,11 @@ export const sidecarRequestsRule: Rule = {
     for (const entry of containerEntries(context.spec, INIT_LISTS)) {
       if (entry.role !== 'sidecar') continue;
       const resources = isPlainObject(entry.container.resources) ? entry.container.resources : {};
-      const requested = declaredNames(resources.requests);
-      const limited = declaredNames(resources.limits);
-      const missing = EXPECTED.filter(name => !requested.has(name) && !limited.has(name));
-      if (missing.length === 0) continue;
+      let missing: string[] | undefined;
+      for (const name of EXPECTED) {
+        if (!declares(resources.requests, name) && !declares(resources.limits, name)) (missing ??= []).push(name);
+      }
+      if (missing === undefined) continue;
       const requests = resources.requests === undefined || resources.requests === null ? 'not set' : show(resources.requests);
       findings.push({
         path: `${entry.path}.resources`,
