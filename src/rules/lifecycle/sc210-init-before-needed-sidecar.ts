@@ -48,7 +48,9 @@ export const initBeforeNeededSidecarRule: Rule = {
 };
 
 /** Why the init container needs this sidecar, as the middle of a message, or `undefined`. */
-function needOf(init: ContainerEntry, sidecar: ContainerEntry, references: LoopbackReference[], available: Set<number> | undefined): string | undefined {
+function needOf(
+  init: ContainerEntry, sidecar: ContainerEntry, references: LoopbackReference[], available: Set<number> | undefined,
+): string | undefined {
   if (references.length > 0) {
     const ports = containerPorts(sidecar.container);
     const reference = references.find(candidate => ports.includes(candidate.port) && !available?.has(candidate.port));
