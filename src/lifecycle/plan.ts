@@ -98,7 +98,7 @@ export function planLifecycle(
   const shutdown = shutdownOrder(inits, mains, gracePeriodSeconds, declared);
   // A helper image alone in a Job is a one-shot command (`vault kv put`); beside real work it is
   // the legacy sidecar that never exits.
-  const helpers = declared.runsToCompletion === true ? mains.map(({ container }) => detectHelper(container.image) !== undefined) : [];
+  const helpers = declared.runsToCompletion === true ? mains.map(({ container }) => detectHelper(container.image) !== undefined) : NO_HELPERS;
   let effective: ResourceTotals | undefined;
   return {
     startup: startupOrder(inits, mains),
@@ -112,6 +112,8 @@ export function planLifecycle(
     },
   };
 }
+
+const NO_HELPERS: boolean[] = [];
 
 interface IndexedContainer {
   readonly container: any;
@@ -129,7 +131,7 @@ function startupOrder(inits: IndexedContainer[], mains: IndexedContainer[]): Sta
       step: steps.length,
       name,
       role: sidecar ? 'sidecar' : 'init',
-      path: `initContainers[${index}]`,
+      path: listPath('initContainers', index),
       gate: sidecar ? sidecarGate(container) : StartGate.COMPLETED,
       waitsFor: [...started],
     });
@@ -138,7 +140,7 @@ function startupOrder(inits: IndexedContainer[], mains: IndexedContainer[]): Sta
   // Regular containers start together once every init container has passed its gate.
   const mainStep = steps.length;
   for (const { name, index } of mains) {
-    steps.push({ step: mainStep, name, role: 'main', path: `containers[${index}]`, gate: StartGate.NONE, waitsFor: [...started] });
+    steps.push({ step: mainStep, name, role: 'main', path: listPath('containers', index), gate: StartGate.NONE, waitsFor: [...started] });
   }
   return steps;
 }
@@ -166,11 +168,14 @@ function shutdownOrder(
     steps.push({ step: 0, name, role: 'main', needsSeconds: appStopSeconds, budgetLeftSeconds: gracePeriodSeconds, hasPreStop: hasPreStop(container) });
   }
   let consumed = mains.length > 0 ? appStopSeconds : 0;
-  const sidecars = inits.filter(({ container }) => isSidecar(container)).reverse();
-  sidecars.forEach(({ container, name }, position) => {
+  // Sidecars stop last, in reverse declaration order.
+  let position = 0;
+  for (let i = inits.length - 1; i >= 0; i--) {
+    const { container, name } = inits[i];
+    if (!isSidecar(container)) continue;
     const needsSeconds = drainOf(options.drainSeconds, name);
     steps.push({
-      step: position + 1,
+      step: ++position,
       name,
       role: 'sidecar',
       needsSeconds,
@@ -178,16 +183,20 @@ function shutdownOrder(
       hasPreStop: hasPreStop(container),
     });
     consumed += needsSeconds;
-  });
+  }
   return steps;
 }
 
 /** Main containers stop in parallel, so their step counts once; each sidecar step adds its drain. */
 function shutdownNeeds(shutdown: ShutdownStep[]): number {
-  const perStep = new Map<number, number>();
-  for (const { step, needsSeconds } of shutdown) perStep.set(step, Math.max(perStep.get(step) ?? 0, needsSeconds));
+  // Steps are listed in order, so each step's entries are side by side: add up each step's longest.
   let total = 0;
-  for (const seconds of perStep.values()) total += seconds;
+  for (let i = 0; i < shutdown.length;) {
+    const step = shutdown[i].step;
+    let longest = 0;
+    for (; i < shutdown.length && shutdown[i].step === step; i++) longest = Math.max(longest, shutdown[i].needsSeconds);
+    total += longest;
+  }
   return total;
 }
 
@@ -214,9 +223,20 @@ function hasPreStop(container: any): boolean {
 
 function indexedContainers(spec: any, field: 'containers' | 'initContainers'): IndexedContainer[] {
   const indexed: IndexedContainer[] = [];
-  containerList(spec, field).forEach((container, index) => {
-    if (container === null || typeof container !== 'object' || Array.isArray(container)) return;
+  const containers = containerList(spec, field);
+  for (let index = 0; index < containers.length; index++) {
+    const container = containers[index];
+    if (container === null || typeof container !== 'object' || Array.isArray(container)) continue;
     indexed.push({ container, name: typeof container.name === 'string' ? container.name : '', index });
-  });
+  }
   return indexed;
 }
+
+/** `initContainers[2]`: the first few of each list are built once and shared. */
+function listPath(list: 'containers' | 'initContainers', index: number): string {
+  const known = list === 'containers' ? CONTAINER_PATHS : INIT_CONTAINER_PATHS;
+  return index < known.length ? known[index] : `${list}[${index}]`;
+}
+
+const CONTAINER_PATHS = Array.from({ length: 16 }, (_, index) => `containers[${index}]`);
+const INIT_CONTAINER_PATHS = Array.from({ length: 16 }, (_, index) => `initContainers[${index}]`);

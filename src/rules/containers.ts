@@ -59,6 +59,7 @@ export function containerEntries(spec: any, lists: readonly ContainerListField[]
     cache.spec = spec;
     cache.byList = {};
     cache.combined = [];
+    cache.sidecars = undefined;
   }
   if (lists.length === 1) return singleList(spec, lists[0], cache.byList);
   const combined = cache.combined;
@@ -70,6 +71,18 @@ export function containerEntries(spec: any, lists: readonly ContainerListField[]
   return entries;
 }
 
+/** The native sidecars among the init containers, in order; shared like the lists. */
+export function sidecarEntries(spec: any): ContainerEntry[] {
+  const inits = containerEntries(spec, INIT_LISTS);
+  const cache = shared;
+  if (cache === undefined || cache.spec !== spec) return inits.filter(isSidecarEntry);
+  return cache.sidecars ??= inits.filter(isSidecarEntry);
+}
+
+function isSidecarEntry(entry: ContainerEntry): boolean {
+  return entry.role === 'sidecar';
+}
+
 /**
  * Share `containerEntries` results between the rules checking one object: about thirty rules ask
  * for the same lists. The cache lives only for the duration of `check`, so an object changed
@@ -77,7 +90,7 @@ export function containerEntries(spec: any, lists: readonly ContainerListField[]
  */
 export function withSharedEntries<T>(check: () => T): T {
   const outer = shared;
-  shared = { spec: undefined, byList: {}, combined: [] };
+  shared = { spec: undefined, byList: {}, combined: [], sidecars: undefined };
   try {
     return check();
   } finally {
@@ -90,6 +103,7 @@ interface SharedEntries {
   spec: unknown;
   byList: Partial<Record<ContainerListField, ContainerEntry[]>>;
   combined: unknown[];
+  sidecars: ContainerEntry[] | undefined;
 }
 let shared: SharedEntries | undefined;
 

@@ -38,6 +38,50 @@ export function readRequirements(resources: Record<string, any>, defaultRequests
   return { limits, requests };
 }
 
+/**
+ * The common case decided without building the maps: a container's limits and requests name only
+ * cpu, memory and ephemeral-storage, hold non-negative quantities, and request no more than they
+ * limit. Nothing `requirementFindings` checks can fail then (copying a bare Pod's limits into its
+ * missing requests cannot either), so the caller may skip it. False means "look closely", not "bad".
+ */
+export function containerRequirementsClearlyFine(resources: Record<string, any>): boolean {
+  const limits = resources.limits;
+  const requests = resources.requests;
+  if (!plainOrAbsent(limits) || !plainOrAbsent(requests)) return false;
+  if (isPlainObject(limits) && !namesAndAmountsFine(limits)) return false;
+  if (!isPlainObject(requests)) return true;
+  if (!namesAndAmountsFine(requests)) return false;
+  if (!isPlainObject(limits)) return true;
+  for (const name of Object.keys(requests)) {
+    const request = requests[name];
+    const limit = limits[name];
+    if (request === undefined || limit === undefined || !Object.prototype.hasOwnProperty.call(limits, name)) continue;
+    if (amount(request) > amount(limit)) return false;
+  }
+  return true;
+}
+
+function plainOrAbsent(value: unknown): boolean {
+  return value === undefined || value === null || isPlainObject(value);
+}
+
+function namesAndAmountsFine(list: Record<string, any>): boolean {
+  for (const name of Object.keys(list)) {
+    const raw = list[name];
+    if (raw === undefined) continue;
+    if (name !== 'cpu' && name !== 'memory' && name !== 'ephemeral-storage') return false;
+    if (raw === null) continue;
+    const parsed = parseQuantity(raw);
+    if (parsed === undefined || parsed < 0n) return false;
+  }
+  return true;
+}
+
+/** A quantity already checked by `namesAndAmountsFine`, as readList stores it. */
+function amount(raw: unknown): Nanos {
+  return raw === null ? 0n : roundUpToMilli(parseQuantity(raw)!);
+}
+
 /** The quantity a ResourceValue holds, for messages. */
 export function showQuantity(value: ResourceValue): string {
   return value.nanos !== undefined ? formatQuantity(value.nanos) : show(value.raw);

@@ -1,7 +1,7 @@
 import { containerEntries } from '../containers';
 import { Finding, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
-import { readRequirements, requirementFindings } from './_resources';
+import { containerRequirementsClearlyFine, readRequirements, requirementFindings } from './_resources';
 import { at, isPlainObject } from './_util';
 
 /**
@@ -23,7 +23,7 @@ export const resourcesRule: Rule = {
     const findings: Finding[] = [];
     for (const entry of containerEntries(context.spec)) {
       const resources = entry.container.resources;
-      if (!isPlainObject(resources)) continue;
+      if (!isPlainObject(resources) || containerRequirementsClearlyFine(resources)) continue;
       const defaultRequests = context.isPod && entry.role !== 'ephemeral';
       findings.push(...requirementFindings(readRequirements(resources, defaultRequests), at(entry, 'resources'), entry.label, 'container'));
     }

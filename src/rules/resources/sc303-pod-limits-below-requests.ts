@@ -70,16 +70,27 @@ export const podLimitsBelowRequestsRule: Rule = {
  * requests a resource it does not limit, while every other container limits that resource.
  */
 function mayOpenGap(entries: ReturnType<typeof containerEntries>): boolean {
-  const keys = (value: unknown): string[] => (isPlainObject(value) ? Object.keys(value) : []);
   for (const entry of entries) {
     if (entry.role !== 'sidecar') continue;
     const resources = entry.container.resources;
-    const limits = new Set(keys(resources?.limits));
-    for (const name of keys(resources?.requests)) {
-      if (limits.has(name)) continue;
-      const othersLimited = entries.every(other => other.role === 'sidecar' || keys(other.container.resources?.limits).includes(name));
+    const requests = resources?.requests;
+    if (!isPlainObject(requests)) continue;
+    for (const name of Object.keys(requests)) {
+      if (hasKey(resources.limits, name)) continue;
+      let othersLimited = true;
+      for (const other of entries) {
+        if (other.role !== 'sidecar' && !hasKey(other.container.resources?.limits, name)) {
+          othersLimited = false;
+          break;
+        }
+      }
       if (othersLimited) return true;
     }
   }
   return false;
+}
+
+/** Whether a map has the key at all (whatever its value). */
+function hasKey(map: unknown, key: string): boolean {
+  return isPlainObject(map) && Object.prototype.hasOwnProperty.call(map, key);
 }

@@ -2,12 +2,8 @@
  * Readers shared by the SC5xx rules. Only plain objects count as a security context: anything
  * else is a decoding error another rule reports, never a reason to throw.
  */
-import { containerEntries, ContainerEntry, INIT_LISTS } from '../containers';
-
 /** The native sidecars of a pod spec, with their paths and labels. */
-export function sidecarEntries(spec: any): ContainerEntry[] {
-  return containerEntries(spec, INIT_LISTS).filter(entry => entry.role === 'sidecar');
-}
+export { sidecarEntries } from '../containers';
 
 /** A container's or pod's `securityContext`, or `{}` when it is absent or not an object. */
 export function securityContextOf(owner: unknown): Record<string, any> {

@@ -1,5 +1,7 @@
+import * as fc from 'fast-check';
 import { APP, cronJob, deployment, expectNoCrash, found, pod, run, SIDECAR } from './_helpers';
 import { resourcesRule } from '../../../src/rules/api';
+import { containerRequirementsClearlyFine, readRequirements, requirementFindings } from '../../../src/rules/api/_resources';
 
 const rules = [resourcesRule];
 const withResources = (resources: any) => ({ containers: [{ ...APP, resources }] });
@@ -62,4 +64,32 @@ describe('SC110 container resources', () => {
   });
 
   test('malformed input does not throw', () => expectNoCrash(rules));
+});
+
+describe('SC110 fast path', () => {
+  // The engine skips the full check when containerRequirementsClearlyFine says so; that answer
+  // must never hide a finding the full check would report, in a template or a bare Pod.
+  const names = fc.constantFrom('cpu', 'memory', 'ephemeral-storage', 'hugepages-2Mi', 'example.com/gpu', 'gpu', 'Bad Name');
+  const quantities = fc.oneof(
+    fc.constantFrom<unknown>('100m', '250m', '1', '2', '0', '64Mi', '128Mi', '1Gi', '1.5', '-1', '-100m', '1GB', 'x', '', null, 2, 0.5, -3, true, {}),
+    fc.integer({ min: 0, max: 4000 }).map(n => `${n}m`),
+  );
+  const list = fc.oneof(
+    { weight: 8, arbitrary: fc.dictionary(names, quantities, { maxKeys: 4 }) },
+    { weight: 1, arbitrary: fc.constantFrom<unknown>(undefined, null, 'cpu: 1', [1]) },
+  );
+  const resources = fc.record({ limits: list, requests: list }, { requiredKeys: [] });
+
+  test('never hides a finding', () => {
+    fc.assert(fc.property(resources, fc.boolean(), (value, bare) => {
+      if (!containerRequirementsClearlyFine(value)) return;
+      expect(requirementFindings(readRequirements(value, bare), 'containers[0].resources', 'container "app"', 'container')).toEqual([]);
+    }), { numRuns: 3000 });
+  });
+
+  test('takes the common case', () => {
+    expect(containerRequirementsClearlyFine({ requests: { cpu: '100m', memory: '64Mi' }, limits: { memory: '128Mi' } })).toBe(true);
+    expect(containerRequirementsClearlyFine({ requests: { cpu: '2' }, limits: { cpu: '1' } })).toBe(false);
+    expect(containerRequirementsClearlyFine({ limits: { 'example.com/gpu': 1 } })).toBe(false);
+  });
 });
