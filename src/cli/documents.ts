@@ -168,16 +168,36 @@ export function splitDocuments(text: string): DocumentChunk[] {
 }
 
 /** js-yaml 4 exports its built-in types, but @types/js-yaml does not declare them. */
-const YAML_TYPES = (jsyaml as unknown as { types: Record<'merge' | 'binary' | 'omap' | 'pairs' | 'set' | 'timestamp', jsyaml.Type> }).types;
+type TypeName = 'null' | 'bool' | 'int' | 'float' | 'merge' | 'binary' | 'omap' | 'pairs' | 'set' | 'timestamp';
+const YAML_TYPES = (jsyaml as unknown as { types: Record<TypeName, jsyaml.Type> }).types;
+
+/**
+ * Plain scalars that start with a letter other than n, t or f (either case) are strings under every
+ * implicit type below: null is `~`/`null`, booleans are `true`/`false`, numbers start with a digit,
+ * a sign or a dot, and a merge key is `<<`. Tried first, this one answers for most keys and values
+ * (`name`, `image`, `registry.example/app:1.0`) instead of each of the others failing in turn.
+ */
+const PLAIN_WORD = new jsyaml.Type('tag:yaml.org,2002:str', {
+  kind: 'scalar',
+  resolve: (data: unknown) => typeof data === 'string' && data.length > 0 && isPlainWordStart(data.charCodeAt(0)),
+  construct: (data: string) => data,
+});
+
+function isPlainWordStart(code: number): boolean {
+  const lower = code | 0x20;
+  // ASCII letters only; n, t and f may begin null, true or false.
+  return lower >= 0x61 && lower <= 0x7a && lower !== 0x6e && lower !== 0x74 && lower !== 0x66;
+}
 
 /**
  * The YAML 1.2 core schema plus `<<` merge keys, with the other YAML 1.1 types (timestamps,
  * binary, sets) recognised only when tagged. Kubernetes reads `creationTimestamp: 2024-01-01T...`
  * as a string, not a date; and resolving every plain scalar against the timestamp pattern is
- * about a quarter of js-yaml's time on a typical stream.
+ * about a quarter of js-yaml's time on a typical stream. The same values as `CORE_SCHEMA` plus
+ * merge, with PLAIN_WORD in front.
  */
-const KUBERNETES_SCHEMA = jsyaml.CORE_SCHEMA.extend({
-  implicit: [YAML_TYPES.merge],
+const KUBERNETES_SCHEMA = jsyaml.FAILSAFE_SCHEMA.extend({
+  implicit: [PLAIN_WORD, YAML_TYPES.null, YAML_TYPES.bool, YAML_TYPES.int, YAML_TYPES.float, YAML_TYPES.merge],
   explicit: [YAML_TYPES.binary, YAML_TYPES.omap, YAML_TYPES.pairs, YAML_TYPES.set, YAML_TYPES.timestamp],
 });
 

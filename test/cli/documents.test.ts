@@ -1,4 +1,5 @@
 import { PassThrough } from 'node:stream';
+import * as fc from 'fast-check';
 import * as jsyaml from 'js-yaml';
 import { documentObjects, parseDocuments, splitDocuments } from '../../src/cli/documents';
 import { errorLine, InputError, UsageError } from '../../src/cli/errors';
@@ -47,6 +48,28 @@ describe('splitting a stream into documents', () => {
   test('timestamps stay strings, merge keys merge, tagged YAML 1.1 types still load', () => {
     const [document] = parse('t: 2024-01-01T00:00:00Z\nbase: &b {a: 1}\nm:\n  <<: *b\n  c: 2\nbin: !!binary aGk=\non: yes\n');
     expect(document.value).toEqual({ t: '2024-01-01T00:00:00Z', base: { a: 1 }, m: { a: 1, c: 2 }, bin: new Uint8Array([104, 105]), on: 'yes' });
+  });
+
+  test('plain scalars resolve exactly as js-yaml\'s core schema with merge keys resolves them', () => {
+    // documents.ts answers for words that start with a letter before trying null, bool, int and
+    // float; the answer must never differ from trying them all.
+    const core = jsyaml.CORE_SCHEMA.extend({ implicit: [(jsyaml as any).types.merge] });
+    const word = fc.oneof(
+      fc.constantFrom('null', 'Null', 'NULL', '~', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'yes', 'no', 'on', 'off',
+        '0x1F', '0o17', '-12', '+3', '1e3', '.5', '.inf', '-.Inf', '.nan', 'NaN', 'Infinity', 'nil', 'n', 't', 'f', 'Z9', '_x', '<<',
+        '2024-01-01', '1_000', '0b101', 'é', 'Élan', 'kind', 'registry.example/app:1.0', 'tcp', 'false-ish'),
+      fc.stringMatching(/^[A-Za-z0-9._+~-][A-Za-z0-9._:/+-]{0,8}$/),
+    );
+    fc.assert(fc.property(word, (value) => {
+      const text = `k: ${value}\n${value}: v\n`;
+      let expected: unknown;
+      try {
+        expected = jsyaml.load(text, { schema: core, json: true });
+      } catch {
+        return; // not a plain scalar in this position (e.g. a flow indicator); nothing to compare
+      }
+      expect(parse(text)[0].value).toEqual(expected);
+    }), { numRuns: 2000 });
   });
 
   test('duplicate keys keep the last value, as kubectl does', () => {
