@@ -184,10 +184,11 @@ const PLAIN_WORD = new jsyaml.Type('tag:yaml.org,2002:str', {
 });
 
 function isPlainWordStart(code: number): boolean {
-  const lower = code | 0x20;
-  // ASCII letters only; n, t and f may begin null, true or false.
-  return lower >= 0x61 && lower <= 0x7a && lower !== 0x6e && lower !== 0x74 && lower !== 0x66;
+  // ASCII letters only; n, t and f (either case) may begin null, true or false.
+  return ((code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a)) && !NULL_OR_BOOL_STARTS.includes(code);
 }
+
+const NULL_OR_BOOL_STARTS = [...'nNtTfF'].map(c => c.charCodeAt(0));
 
 /**
  * The YAML 1.2 core schema plus `<<` merge keys, with the other YAML 1.1 types (timestamps,
