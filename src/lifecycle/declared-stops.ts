@@ -42,6 +42,25 @@ export function formatDrainAnnotation(drains: Record<string, number>): string {
 
 function readDrainSeconds(value: unknown, problems: string[]): Record<string, number> {
   if (value === undefined) return {};
+  if (typeof value === 'string') {
+    // Every replica of a workload, and every workload built from one template, carries the same text.
+    let read = DRAINS_READ.get(value);
+    if (read === undefined) {
+      const found: string[] = [];
+      read = { drains: Object.entries(parseDrainSeconds(value, found)), problems: found };
+      if (DRAINS_READ.size >= DRAINS_READ_LIMIT) DRAINS_READ.clear();
+      DRAINS_READ.set(value, read);
+    }
+    problems.push(...read.problems);
+    return Object.fromEntries(read.drains);
+  }
+  return parseDrainSeconds(value, problems);
+}
+
+const DRAINS_READ = new Map<string, { readonly drains: Array<[string, number]>; readonly problems: readonly string[] }>();
+const DRAINS_READ_LIMIT = 1024;
+
+function parseDrainSeconds(value: unknown, problems: string[]): Record<string, number> {
   const where = `annotation ${Annotations.DRAIN_SECONDS}`;
   if (typeof value !== 'string') {
     problems.push(`${where} must be a string like "envoy=5,log-shipper=10", got ${describe(value)}`);

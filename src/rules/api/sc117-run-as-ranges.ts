@@ -28,15 +28,22 @@ export const runAsRangesRule: Rule = {
     for (const entry of containerEntries(context.spec)) {
       const sc = entry.container.securityContext;
       if (!isPlainObject(sc)) continue;
-      for (const field of ['runAsUser', 'runAsGroup']) {
-        findings.push(...idFindings(sc[field], at(entry, `securityContext.${field}`), `${entry.label} securityContext ${field}`));
+      for (const field of CONTAINER_ID_FIELDS) {
+        // Only an id out of range is worth building a path and a subject for.
+        if (outOfRange(sc[field])) findings.push(...idFindings(sc[field], at(entry, `securityContext.${field}`), `${entry.label} securityContext ${field}`));
       }
     }
     return findings;
   },
 };
 
+const CONTAINER_ID_FIELDS = ['runAsUser', 'runAsGroup'];
+
+function outOfRange(value: unknown): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && (value < 0 || value > MAX_INT32);
+}
+
 function idFindings(value: unknown, path: string, subject: string): Finding[] {
-  if (typeof value !== 'number' || !Number.isInteger(value) || (value >= 0 && value <= MAX_INT32)) return [];
+  if (!outOfRange(value)) return [];
   return [finding(path, `${subject} is ${value}, which must be between 0 and ${MAX_INT32}, inclusive`, 'use an id between 0 and 2147483647, e.g. 65532')];
 }
