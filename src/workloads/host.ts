@@ -61,6 +61,7 @@ export class SidecarHost {
   private readonly renderFresh: () => any;
   private rendered?: { readonly session: number; readonly manifest: any };
   private checked?: { readonly session: number; readonly violations: Violation[] };
+  private validated?: { readonly session: number; readonly messages: readonly string[] };
 
   constructor(private readonly workload: HostedWorkload, options: SidecarWorkloadOptions) {
     const scope = workload.construct;
@@ -258,6 +259,16 @@ export class SidecarHost {
   }
 
   private validate(): string[] {
+    // cdk8s validates once per chart and once per app in one synth call; nothing can change in
+    // between, so the second pass gets the first one's messages.
+    const session = currentSession();
+    if (session !== undefined && this.validated?.session === session) return [...this.validated.messages];
+    const messages = this.validateNow();
+    if (session !== undefined) this.validated = { session, messages: [...messages] };
+    return messages;
+  }
+
+  private validateNow(): string[] {
     const messages = this.dependencyErrors();
     let violations: Violation[];
     try {
