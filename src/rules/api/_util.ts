@@ -53,6 +53,11 @@ export function show(value: unknown): string {
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
+/** Whether a value is an RFC 1123 label: `dns1123LabelErrors(value)` is empty, without building it. */
+export function isDns1123Label(value: string): boolean {
+  return value.length <= 63 && DNS1123_LABEL.test(value);
+}
+
 /** apimachinery `IsDNS1123Label`: the reasons a value is not an RFC 1123 label (empty when it is). */
 export function dns1123LabelErrors(value: string): string[] {
   const errors: string[] = [];

@@ -1,7 +1,7 @@
 import { containerEntries } from '../containers';
 import { Finding, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
-import { at, dns1123LabelErrors, finding, show, stringField } from './_util';
+import { at, dns1123LabelErrors, finding, isDns1123Label, show, stringField } from './_util';
 
 /**
  * SC104 — every container (regular, init, sidecar, ephemeral) needs a name, and the name must be
@@ -23,6 +23,7 @@ export const containerNamesRule: Rule = {
         findings.push(finding(at(entry, 'name'), `${entry.label} has no name; a name is required`, 'give the container a lower-case name such as "envoy"'));
         continue;
       }
+      if (isDns1123Label(name)) continue;
       const errors = dns1123LabelErrors(name);
       if (errors.length > 0) {
         findings.push(finding(at(entry, 'name'),
