@@ -38,6 +38,11 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     dirs: ['src'],
     devdirs: ['test', 'examples', 'bench', 'scripts', 'projenrc', '.projenrc.ts'],
   },
+  tsconfig: {
+    // Source maps beside the code, not inside it: every module is read and scanned when the
+    // library or the CLI loads, and inline maps doubled the bytes (about 10 ms of each start).
+    compilerOptions: { inlineSourceMap: false, inlineSources: true, sourceMap: true },
+  },
   tsconfigDev: {
     // test/tsconfig.json also type-checks the examples, benchmarks and scripts.
     include: ['../examples/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts'],
