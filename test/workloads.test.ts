@@ -4,6 +4,7 @@ import {
   DependencyCondition, RunOnceInit, Sidecar, SidecarCronJob, SidecarDaemonSet, SidecarDeployment,
   SidecarJob, SidecarPod, SidecarStatefulSet,
 } from '../src';
+import * as engineModule from '../src/rules/engine';
 import { podSpecOf, synthErrors, synthWorkload } from './helpers';
 
 const probe = () => kplus.Probe.fromHttpGet('/ready', { port: 9901 });
@@ -430,6 +431,33 @@ describe('rendering once per synth', () => {
     const yaml = app.synthYaml();
     expect(render).toHaveBeenCalledTimes(1);
     expect(yaml).toContain('restartPolicy: Always');
+  });
+
+  test('the workloads of a chart are checked in one go: each rendered once, each error under its own path', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'chart');
+    const deploys = ['one', 'two', 'three'].map(id => {
+      const deploy = new SidecarDeployment(chart, id);
+      deploy.addSidecar({ name: 'proxy', image: 'proxy:1' });
+      deploy.addContainer({ name: id === 'two' ? 'proxy' : 'app', image: 'app:1' });
+      return deploy;
+    });
+    const renders = deploys.map(deploy => jest.spyOn(deploy, '_toPodSpec'));
+    const engine = jest.spyOn(engineModule, 'validateManifests');
+    expect(() => app.synthYaml()).toThrow(/\[chart\/two\][\s\S]*SC105/);
+    // All three rendered before the engine ran on any: the engine then runs over them back to back.
+    const lastRender = Math.max(...renders.map(render => render.mock.invocationCallOrder[0]));
+    expect(engine.mock.invocationCallOrder[0]).toBeGreaterThan(lastRender);
+    engine.mockRestore();
+    let message = '';
+    try {
+      app.synthYaml();
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).not.toMatch(/\[chart\/(one|three)\]/);
+    // Two synth calls, one render each per call, although the first workload's validation rendered all three.
+    for (const render of renders) expect(render).toHaveBeenCalledTimes(2);
   });
 
   test('a change after a synth is in the next synth and in describeLifecycle (no stale render)', () => {

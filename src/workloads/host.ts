@@ -1,4 +1,4 @@
-import { ApiObject, Duration } from 'cdk8s';
+import { ApiObject, Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { IConstruct } from 'constructs';
 import { Annotations } from '../annotations';
@@ -72,6 +72,9 @@ export class SidecarHost {
     this.suppressions = [...options.suppressions ?? []];
     scope.node.addValidation({ validate: () => this.validate() });
     HOSTS.set(scope, this);
+    const group = validationGroup(scope);
+    const siblings = HOSTS_BY_GROUP.get(group);
+    if (siblings) siblings.push(this); else HOSTS_BY_GROUP.set(group, [this]);
     // Render once per synth call: validation passes and cdk8s's own render share the manifest.
     const apiObject = workload.apiObject();
     const toJson = apiObject.toJson.bind(apiObject);
@@ -263,9 +266,38 @@ export class SidecarHost {
     // between, so the second pass gets the first one's messages.
     const session = currentSession();
     if (session !== undefined && this.validated?.session === session) return [...this.validated.messages];
+    if (session !== undefined && this.checked?.session !== session) this.checkAppInOneGo(session);
     const messages = this.validateNow();
     if (session !== undefined) this.validated = { session, messages: [...messages] };
     return messages;
+  }
+
+  /**
+   * On the first validation of a synth call, render every workload of the app and then run the
+   * rule engine over all of them, each result kept for the rest of the call. cdk8s would otherwise
+   * alternate one render and one engine run per workload, and the engine's code runs about twice
+   * as slow when it is cold again for every workload. Failures are left for each workload's own
+   * validation to report.
+   */
+  private checkAppInOneGo(session: number): void {
+    const hosts = HOSTS_BY_GROUP.get(validationGroup(this.workload.construct)) ?? [this];
+    const pending = hosts.filter(host => host.checked?.session !== session);
+    const rendered: SidecarHost[] = [];
+    for (const host of pending) {
+      try {
+        host.render();
+        rendered.push(host);
+      } catch {
+        // Reported by that workload's validate(), with its path.
+      }
+    }
+    for (const host of rendered) {
+      try {
+        host.violations();
+      } catch {
+        // Likewise.
+      }
+    }
   }
 
   private validateNow(): string[] {
@@ -328,6 +360,15 @@ export class SidecarHost {
 }
 
 const HOSTS = new WeakMap<IConstruct, SidecarHost>();
+/** The hosts of each chart (or construct tree without one), in creation order. */
+const HOSTS_BY_GROUP = new WeakMap<IConstruct, SidecarHost[]>();
+
+/** The chart a workload renders in (cdk8s validates and renders chart by chart), else its root. */
+function validationGroup(scope: IConstruct): IConstruct {
+  let node: IConstruct | undefined = scope.node.scope;
+  while (node && !Chart.isChart(node)) node = node.node.scope;
+  return node ?? scope.node.root;
+}
 
 function describe(handle: InitContainerHandle): string {
   return `${handle.isSidecar ? 'sidecar' : 'init container'} "${handle.name}"`;
