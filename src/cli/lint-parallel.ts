@@ -52,9 +52,9 @@ export function parallelWorkers(source: SourceText, io: CliIo): number {
   } else {
     const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
     // Each thread loads the rule engine, warms it up again and receives its share of the text;
-    // on the 2-core machines we measure on, two busy threads take 1.7 times as long as one, so
-    // the split saved nothing (2.4–2.6 s with two threads, 2.4–2.5 s with one, 70 MB more
-    // memory). Only bigger machines split the work by default.
+    // on the 2-core machines we measure on, two busy processes take 1.6–1.7 times as long as one,
+    // so the split saved nothing (the 10,000-object bench stream: 2.0 s with two threads, 1.7 s
+    // with one, medians of 7; 50 MB more memory). Only bigger machines split the work by default.
     workers = cores >= MIN_CORES_FOR_WORKERS ? Math.min(cores, MAX_WORKERS) : 1;
   }
   if (workers < 2 || !fs.existsSync(WORKER_SCRIPT)) return 1;
