@@ -273,7 +273,7 @@ export class SidecarHost {
   }
 
   /**
-   * On the first validation of a synth call, render every workload of the app and then run the
+   * On the first validation of a synth call, render every workload of the chart and then run the
    * rule engine over all of them, each result kept for the rest of the call. cdk8s would otherwise
    * alternate one render and one engine run per workload, and the engine's code runs about twice
    * as slow when it is cold again for every workload. Failures are left for each workload's own
@@ -363,7 +363,7 @@ const HOSTS = new WeakMap<IConstruct, SidecarHost>();
 /** The hosts of each chart (or construct tree without one), in creation order. */
 const HOSTS_BY_GROUP = new WeakMap<IConstruct, SidecarHost[]>();
 
-/** The chart a workload renders in (cdk8s validates and renders chart by chart), else its root. */
+/** The chart a workload renders in (cdk8s renders chart by chart), else its root. */
 function validationGroup(scope: IConstruct): IConstruct {
   let node: IConstruct | undefined = scope.node.scope;
   while (node && !Chart.isChart(node)) node = node.node.scope;
