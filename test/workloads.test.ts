@@ -4,8 +4,8 @@ import {
   DependencyCondition, RunOnceInit, Sidecar, SidecarCronJob, SidecarDaemonSet, SidecarDeployment,
   SidecarJob, SidecarPod, SidecarStatefulSet,
 } from '../src';
-import * as engineModule from '../src/rules/engine';
 import { podSpecOf, synthErrors, synthWorkload } from './helpers';
+import * as engineModule from '../src/rules/engine';
 
 const probe = () => kplus.Probe.fromHttpGet('/ready', { port: 9901 });
 
