@@ -3,7 +3,7 @@
  * Rules, `explain`, the constructs and the tests all read this; nothing re-derives it.
  */
 import { detectHelper } from './helper-images';
-import { containerList, isSidecar } from './pod-spec';
+import { containerList, containerPath, isSidecar } from './pod-spec';
 import { Nanos } from './quantity';
 import { effectiveResources } from './resources';
 import { KubeVersion } from '../version';
@@ -131,7 +131,7 @@ function startupOrder(inits: IndexedContainer[], mains: IndexedContainer[]): Sta
       step: steps.length,
       name,
       role: sidecar ? 'sidecar' : 'init',
-      path: listPath('initContainers', index),
+      path: containerPath('initContainers', index),
       gate: sidecar ? sidecarGate(container) : StartGate.COMPLETED,
       waitsFor: [...started],
     });
@@ -140,7 +140,7 @@ function startupOrder(inits: IndexedContainer[], mains: IndexedContainer[]): Sta
   // Regular containers start together once every init container has passed its gate.
   const mainStep = steps.length;
   for (const { name, index } of mains) {
-    steps.push({ step: mainStep, name, role: 'main', path: listPath('containers', index), gate: StartGate.NONE, waitsFor: [...started] });
+    steps.push({ step: mainStep, name, role: 'main', path: containerPath('containers', index), gate: StartGate.NONE, waitsFor: [...started] });
   }
   return steps;
 }
@@ -232,11 +232,3 @@ function indexedContainers(spec: any, field: 'containers' | 'initContainers'): I
   return indexed;
 }
 
-/** `initContainers[2]`: the first few of each list are built once and shared. */
-function listPath(list: 'containers' | 'initContainers', index: number): string {
-  const known = list === 'containers' ? CONTAINER_PATHS : INIT_CONTAINER_PATHS;
-  return index < known.length ? known[index] : `${list}[${index}]`;
-}
-
-const CONTAINER_PATHS = Array.from({ length: 16 }, (_, index) => `containers[${index}]`);
-const INIT_CONTAINER_PATHS = Array.from({ length: 16 }, (_, index) => `initContainers[${index}]`);

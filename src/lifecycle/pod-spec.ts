@@ -55,6 +55,22 @@ export function isSidecar(initContainer: any): boolean {
   return initContainer?.restartPolicy === 'Always';
 }
 
+/** `initContainers[2]`: a container's path in its pod spec. The first few of each list are built once and shared. */
+export function containerPath(list: 'containers' | 'initContainers' | 'ephemeralContainers', index: number): string {
+  const known = CONTAINER_PATHS[list];
+  return index < known.length ? known[index] : `${list}[${index}]`;
+}
+
+const CONTAINER_PATHS = {
+  containers: pathsOf('containers'),
+  initContainers: pathsOf('initContainers'),
+  ephemeralContainers: pathsOf('ephemeralContainers'),
+};
+
+function pathsOf(list: string): readonly string[] {
+  return Array.from({ length: 16 }, (_, index) => `${list}[${index}]`);
+}
+
 /** The entries of a container list, tolerating absent or malformed lists. */
 export function containerList(spec: any, field: 'containers' | 'initContainers' | 'ephemeralContainers'): any[] {
   const list = spec?.[field];

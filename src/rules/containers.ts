@@ -1,4 +1,4 @@
-import { containerList, isSidecar } from '../lifecycle/pod-spec';
+import { containerList, containerPath, isSidecar } from '../lifecycle/pod-spec';
 
 /**
  * What a container is in its pod: a regular container, a run-once init container, a native
@@ -127,7 +127,7 @@ function listEntries(spec: any, list: ContainerListField): ContainerEntry[] {
     const container = containers[index];
     if (container === null || typeof container !== 'object' || Array.isArray(container)) continue;
     const name = typeof container.name === 'string' && container.name !== '' ? container.name : undefined;
-    entries.push(new Entry(container, list, index, entryPath(list, index), roleOf(list, container), name));
+    entries.push(new Entry(container, list, index, containerPath(list, index), roleOf(list, container), name));
   }
   return entries;
 }
@@ -148,23 +148,6 @@ class Entry implements ContainerEntry {
   public get label(): string {
     return this.labelText ??= this.name !== undefined ? `${ROLE_WORDS[this.role]} "${this.name}"` : `${ROLE_WORDS[this.role]} at ${this.path}`;
   }
-}
-
-/** `initContainers[2]`; the first few of each list are built once and shared. */
-function entryPath(list: ContainerListField, index: number): string {
-  const known = PATHS[list];
-  if (index < known.length) return known[index];
-  return `${list}[${index}]`;
-}
-
-const PATHS: Record<ContainerListField, readonly string[]> = {
-  containers: pathsOf('containers'),
-  initContainers: pathsOf('initContainers'),
-  ephemeralContainers: pathsOf('ephemeralContainers'),
-};
-
-function pathsOf(list: ContainerListField): string[] {
-  return Array.from({ length: 16 }, (_, index) => `${list}[${index}]`);
 }
 
 /** How a message names a container's name: `"envoy"`, or its path when it has none. */

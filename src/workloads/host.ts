@@ -266,7 +266,7 @@ export class SidecarHost {
     // between, so the second pass gets the first one's messages.
     const session = currentSession();
     if (session !== undefined && this.validated?.session === session) return [...this.validated.messages];
-    if (session !== undefined && this.checked?.session !== session) this.checkAppInOneGo(session);
+    if (session !== undefined && this.checked?.session !== session) this.checkChartInOneGo(session);
     const messages = this.validateNow();
     if (session !== undefined) this.validated = { session, messages: [...messages] };
     return messages;
@@ -279,7 +279,7 @@ export class SidecarHost {
    * as slow when it is cold again for every workload. Failures are left for each workload's own
    * validation to report.
    */
-  private checkAppInOneGo(session: number): void {
+  private checkChartInOneGo(session: number): void {
     const hosts = HOSTS_BY_GROUP.get(validationGroup(this.workload.construct)) ?? [this];
     const pending = hosts.filter(host => host.checked?.session !== session);
     const rendered: SidecarHost[] = [];

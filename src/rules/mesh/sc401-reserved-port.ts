@@ -1,4 +1,4 @@
-import { containerEntries, INIT_THEN_APP } from '../containers';
+import { containerEntries, INIT_THEN_APP, nameOrPath } from '../containers';
 import { Finding, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
 import { isMeshContainer, podMeshes } from './_mesh';
@@ -35,7 +35,7 @@ export const reservedPortRule: Rule = {
             message: hit.alwaysBound
               ? `${entry.label} declares port ${number}, which ${by} binds (${hit.use}); both share the pod's network, so one of them cannot listen and the pod does not run`
               : `${entry.label} declares port ${number}, which ${by} binds when the mesh enables the ${hit.use.replace(/ \(only when .*\)$/, '')}; with that feature on, one of them cannot listen`,
-            fix: `move ${entry.name !== undefined ? `"${entry.name}"` : `the container at ${entry.path}`} off port ${number} (and any Service targetPort pointing at it); ${mesh.facts.title} reserves ${mesh.facts.reservedPorts.map(r => r.port).join(', ')}`,
+            fix: `move ${nameOrPath(entry)} off port ${number} (and any Service targetPort pointing at it); ${mesh.facts.title} reserves ${mesh.facts.reservedPorts.map(r => r.port).join(', ')}`,
             ...(hit.alwaysBound ? {} : { severity: Severity.WARNING }),
           });
         });

@@ -1,4 +1,4 @@
-import { containerEntries, INIT_THEN_APP } from '../containers';
+import { containerEntries, INIT_THEN_APP, nameOrPath } from '../containers';
 import { Finding, Rule, RuleContext } from '../rule';
 import { isPlainObject, isSet, securityContextOf } from '../security/_security-context';
 import { Severity } from '../violation';
@@ -33,8 +33,8 @@ export const proxyUidRule: Rule = {
           path: fromContainer ? `${entry.path}.securityContext.runAsUser` : 'securityContext.runAsUser',
           message: `${entry.label} runs as UID ${uid}${fromContainer ? '' : ' (the pod\'s securityContext.runAsUser)'}, the UID of ${proxyText}, which the mesh's iptables rules exempt: its outbound traffic bypasses the proxy (no mTLS, no policy, no telemetry)`,
           fix: fromContainer
-            ? `set securityContext.runAsUser on ${entry.name !== undefined ? `"${entry.name}"` : `the container at ${entry.path}`} to a UID other than ${uid}`
-            : `set the pod's securityContext.runAsUser to a UID other than ${uid}, or override it on ${entry.name !== undefined ? `"${entry.name}"` : `the container at ${entry.path}`}`,
+            ? `set securityContext.runAsUser on ${nameOrPath(entry)} to a UID other than ${uid}`
+            : `set the pod's securityContext.runAsUser to a UID other than ${uid}, or override it on ${nameOrPath(entry)}`,
         });
       }
     }
