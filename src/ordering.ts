@@ -16,7 +16,7 @@ export interface OrderingResult {
  */
 export function startupOrder(count: number, after: readonly (readonly number[])[]): OrderingResult {
   // Most workloads declare no dependencies at all: declaration order, no cycles.
-  if (after.every(edges => edges === undefined || edges.length === 0)) return { order: Array.from({ length: count }, (_, i) => i), cycles: [] };
+  if (after.every(edges => edges === undefined || edges.length === 0)) return { order: declarationOrder(count), cycles: [] };
   const dependents: number[][] = Array.from({ length: count }, () => []);
   const waiting = new Array<number>(count).fill(0);
   for (let i = 0; i < count; i++) {
@@ -36,7 +36,14 @@ export function startupOrder(count: number, after: readonly (readonly number[])[
     }
   }
   if (order.length === count) return { order, cycles: [] };
-  return { order: Array.from({ length: count }, (_, i) => i), cycles: findCycles(count, after, new Set(order)) };
+  return { order: declarationOrder(count), cycles: findCycles(count, after, new Set(order)) };
+}
+
+/** 0, 1, … count-1 (a plain loop: `Array.from` with a mapping function is several times slower). */
+function declarationOrder(count: number): number[] {
+  const order: number[] = [];
+  for (let i = 0; i < count; i++) order.push(i);
+  return order;
 }
 
 /** One representative cycle per strongly connected group of unresolved entries. */

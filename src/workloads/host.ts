@@ -62,6 +62,7 @@ export class SidecarHost {
   private rendered?: { readonly session: number; readonly manifest: any };
   private checked?: { readonly session: number; readonly violations: Violation[] };
   private validated?: { readonly session: number; readonly messages: readonly string[] };
+  private stops?: StopTimes;
 
   constructor(private readonly workload: HostedWorkload, options: SidecarWorkloadOptions) {
     const scope = workload.construct;
@@ -138,6 +139,7 @@ export class SidecarHost {
     if (index < this.pinnedCount) return;
     this.handles.splice(index, 1);
     this.handles.splice(this.pinnedCount++, 0, handle);
+    this.stops = undefined;
   }
 
   /** Add a suppression after construction (add-ons that render a known, justified exception). */
@@ -233,32 +235,59 @@ export class SidecarHost {
 
   /** For each handle (by declaration index), the indices of the handles of this workload it waits for. */
   private dependencyEdges(): number[][] {
-    const index = new Map(this.handles.map((h, i) => [h, i]));
-    return this.handles.map(h => h.dependencies.map(d => index.get(d.container)).filter((i): i is number => i !== undefined));
+    const edges: number[][] = [];
+    for (const handle of this.handles) {
+      const targets: number[] = [];
+      for (const dependency of handle.dependencies) {
+        const target = this.handles.indexOf(dependency.container);
+        if (target >= 0) targets.push(target);
+      }
+      edges.push(targets);
+    }
+    return edges;
   }
 
   private register(handle: InitContainerHandle): void {
     this.handles.push(handle);
+    this.stops = undefined;
   }
 
   private drainSeconds(): Record<string, number> {
-    const drains: Record<string, number> = {};
-    for (const sidecar of this.sidecars) drains[sidecar.name] = Math.ceil(sidecar.drainTime.toSeconds());
-    return drains;
+    return { ...this.stopTimes().drains };
+  }
+
+  /**
+   * The sidecars' drain times, their annotation and the derived grace period. Every render needs
+   * them twice; they change only when a handle is added or moved, and drain times are fixed.
+   */
+  private stopTimes(): StopTimes {
+    if (this.stops === undefined) {
+      const sidecars = this.sidecars;
+      const drains: Record<string, number> = {};
+      for (const sidecar of sidecars) drains[sidecar.name] = Math.ceil(sidecar.drainTime.toSeconds());
+      const appStop = Math.ceil(this.appStopTime.toSeconds());
+      this.stops = {
+        drains,
+        annotation: sidecars.length === 0 ? undefined : formatDrainAnnotation(drains),
+        appStop: String(appStop),
+        gracePeriod: Object.values(drains).reduce((a, b) => a + b, appStop),
+      };
+    }
+    return this.stops;
   }
 
   /** Written at render time, so the annotations always match the sidecars as they are then. */
   private updateStopAnnotations(): void {
-    if (this.sidecars.length === 0) return;
+    const stops = this.stopTimes();
+    if (stops.annotation === undefined) return;
     const metadata = this.workload.construct.metadata;
-    metadata.addAnnotation(Annotations.DRAIN_SECONDS, formatDrainAnnotation(this.drainSeconds()));
-    metadata.addAnnotation(Annotations.APP_STOP_SECONDS, String(Math.ceil(this.appStopTime.toSeconds())));
+    metadata.addAnnotation(Annotations.DRAIN_SECONDS, stops.annotation);
+    metadata.addAnnotation(Annotations.APP_STOP_SECONDS, stops.appStop);
   }
 
   private withGracePeriod(spec: any): any {
     if (this.workload.explicitGracePeriod) return spec;
-    const drains = Object.values(this.drainSeconds()).reduce((a, b) => a + b, 0);
-    return { ...spec, terminationGracePeriodSeconds: Math.ceil(this.appStopTime.toSeconds()) + drains };
+    return { ...spec, terminationGracePeriodSeconds: this.stopTimes().gracePeriod };
   }
 
   private validate(): string[] {
@@ -357,6 +386,15 @@ export class SidecarHost {
     }
     return messages;
   }
+}
+
+/** A workload's stop times as rendered (see `SidecarHost.stopTimes`). */
+interface StopTimes {
+  readonly drains: Readonly<Record<string, number>>;
+  /** The drain annotation's value; undefined without sidecars (nothing is annotated then). */
+  readonly annotation?: string;
+  readonly appStop: string;
+  readonly gracePeriod: number;
 }
 
 const HOSTS = new WeakMap<IConstruct, SidecarHost>();
