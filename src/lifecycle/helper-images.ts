@@ -42,24 +42,28 @@ interface CatalogueEntry extends KnownHelper {
  * `mirror.example.com/team/istio/proxyv2` still are.
  */
 export function detectHelper(image: string): KnownHelper | undefined {
-  // Most images are nobody's helper: when no catalogue entry ends in the image's last path
-  // segment, nothing can match, and the full parse below is skipped.
-  if (typeof image !== 'string' || !BY_LAST_SEGMENT().has(lastSegment(image))) return undefined;
-  let entry = MATCHED.get(image);
-  if (entry === undefined && !MATCHED.has(image)) {
-    entry = matchCatalogue(image);
-    if (MATCHED.size >= MATCHED_LIMIT) MATCHED.clear();
-    MATCHED.set(image, entry);
+  if (typeof image !== 'string') return undefined;
+  // Several rules ask about the same container, and images repeat across a stream (every
+  // replica of a proxy): each verdict is remembered, helper or not.
+  let entry = VERDICTS.get(image);
+  if (entry === undefined) {
+    // Most images are nobody's helper: when no catalogue entry ends in the image's last path
+    // segment, nothing can match, and the full parse is skipped.
+    entry = BY_LAST_SEGMENT().has(lastSegment(image)) ? matchCatalogue(image) ?? NOT_A_HELPER : NOT_A_HELPER;
+    if (VERDICTS.size >= VERDICTS_LIMIT) VERDICTS.clear();
+    VERDICTS.set(image, entry);
   }
-  if (entry === undefined) return undefined;
+  if (entry === NOT_A_HELPER) return undefined;
   // A fresh object each time, so a caller cannot edit the catalogue.
-  const helper: KnownHelper = { product: entry.product, role: entry.role };
-  return entry.readiness ? { ...helper, readiness: { ...entry.readiness } } : helper;
+  return entry.readiness
+    ? { product: entry.product, role: entry.role, readiness: { ...entry.readiness } }
+    : { product: entry.product, role: entry.role };
 }
 
-/** Images repeat across a stream (every replica of a proxy); remember each verdict. */
-const MATCHED = new Map<unknown, CatalogueEntry | undefined>();
-const MATCHED_LIMIT = 4096;
+/** The verdict for an image that matches no catalogue entry. */
+const NOT_A_HELPER = 'not a helper';
+const VERDICTS = new Map<string, CatalogueEntry | typeof NOT_A_HELPER>();
+const VERDICTS_LIMIT = 4096;
 
 function matchCatalogue(image: string): CatalogueEntry | undefined {
   const segments = repositorySegments(image);

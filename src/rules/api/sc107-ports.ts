@@ -1,7 +1,7 @@
 import { containerEntries, ContainerEntry } from '../containers';
-import { Finding, Rule, RuleContext } from '../rule';
+import { Finding, NO_FINDINGS, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
-import { at, finding, intField, isPlainObject, isValidPortNumber, listField, portNameErrors, show, stringField } from './_util';
+import { at, finding, intField, isPlainObject, isPortName, isValidPortNumber, listField, portNameErrors, show, stringField } from './_util';
 
 const PROTOCOLS = ['TCP', 'UDP', 'SCTP'];
 
@@ -39,7 +39,8 @@ export const portsRule: Rule = {
       const defaultHostPorts = context.isPod && hostNetwork && entry.role !== 'ephemeral';
       const ports = readPorts(entry, defaultHostPorts);
       if (ports.length === 0) continue;
-      findings.push(...portFieldFindings(entry, ports));
+      const fieldFindings = portFieldFindings(entry, ports);
+      if (fieldFindings.length > 0) findings.push(...fieldFindings);
       if (entry.role === 'container') {
         if (hasHostPorts(ports)) findings.push(...hostPortClashes(entry, ports, regularHostPorts ??= new Set<string>(), entry.path));
         if (hostNetwork) findings.push(...hostNetworkFindings(entry, ports));
@@ -72,44 +73,47 @@ function readPorts(entry: ContainerEntry, defaultHostPorts: boolean): Port[] {
 const NO_PORTS: Port[] = [];
 
 function portFieldFindings(entry: ContainerEntry, ports: Port[]): Finding[] {
-  const findings: Finding[] = [];
+  let findings: Finding[] | undefined;
   let names: Set<string> | undefined;
+  // Paths and messages are built only for a finding: most ports are fine.
   for (const port of ports) {
-    const path = at(entry, `ports[${port.index}]`);
     const name = stringField(port.raw.name);
     if (name !== undefined && name !== '') {
-      const errors = portNameErrors(name);
-      if (errors.length > 0) {
-        findings.push(finding(`${path}.name`,
-          `${entry.label} has port name ${show(name)}, which is not an IANA service name: ${errors.join('; ')}`,
+      if (!isPortName(name)) {
+        (findings ??= []).push(finding(`${portPath(entry, port)}.name`,
+          `${entry.label} has port name ${show(name)}, which is not an IANA service name: ${portNameErrors(name).join('; ')}`,
           'use a lower-case name of at most 15 characters with at least one letter, e.g. "http" or "metrics"'));
       } else if (names?.has(name)) {
-        findings.push(finding(`${path}.name`,
+        (findings ??= []).push(finding(`${portPath(entry, port)}.name`,
           `${entry.label} declares port name "${name}" twice; port names must be unique within a container`,
           `rename one of the "${name}" ports`));
-      } else {
+      } else if (ports.length > 1) {
         (names ??= new Set<string>()).add(name);
       }
     }
     if (port.containerPort === 0) {
-      findings.push(finding(`${path}.containerPort`, `${entry.label} has a port without containerPort; containerPort is required`, 'set containerPort to the port the process listens on'));
+      (findings ??= []).push(finding(`${portPath(entry, port)}.containerPort`, `${entry.label} has a port without containerPort; containerPort is required`, 'set containerPort to the port the process listens on'));
     } else if (port.containerPort !== undefined && !isValidPortNumber(port.containerPort)) {
-      findings.push(finding(`${path}.containerPort`,
+      (findings ??= []).push(finding(`${portPath(entry, port)}.containerPort`,
         `${entry.label} has containerPort ${port.containerPort}, which must be between 1 and 65535, inclusive`,
         'use a port between 1 and 65535'));
     }
     if (port.hostPort !== undefined && port.hostPort !== 0 && !isValidPortNumber(port.hostPort)) {
-      findings.push(finding(`${path}.hostPort`,
+      (findings ??= []).push(finding(`${portPath(entry, port)}.hostPort`,
         `${entry.label} has hostPort ${port.hostPort}, which must be between 1 and 65535, inclusive`,
         'use a host port between 1 and 65535, or remove hostPort'));
     }
-    if (port.protocol !== undefined && !PROTOCOLS.includes(port.protocol)) {
-      findings.push(finding(`${path}.protocol`,
+    if (port.protocol !== undefined && port.protocol !== 'TCP' && !PROTOCOLS.includes(port.protocol)) {
+      (findings ??= []).push(finding(`${portPath(entry, port)}.protocol`,
         `${entry.label} has port protocol ${show(port.protocol)}; supported values: "SCTP", "TCP", "UDP"`,
         'use protocol TCP, UDP or SCTP (upper case)'));
     }
   }
-  return findings;
+  return findings ?? NO_FINDINGS;
+}
+
+function portPath(entry: ContainerEntry, port: Port): string {
+  return at(entry, `ports[${port.index}]`);
 }
 
 /** Whether any port sets a host port: only those take part in the clash checks. */

@@ -1,5 +1,7 @@
+import * as fc from 'fast-check';
 import { APP, deployment, expectNoCrash, found, pod, run, SIDECAR } from './_helpers';
 import { portsRule } from '../../../src/rules/api';
+import { isPortName, portNameErrors } from '../../../src/rules/api/_util';
 
 const rules = [portsRule];
 
@@ -84,4 +86,14 @@ describe('SC107 ports', () => {
   });
 
   test('malformed input does not throw', () => expectNoCrash(rules));
+});
+
+test('the one-regex port-name check agrees with the full list of port-name errors', () => {
+  // SC107 asks isPortName first and builds the error list only for a bad name.
+  const characters = fc.constantFrom('a', 'z', 'm', '0', '9', '-', 'A', '_', '.', ' ');
+  const names = fc.oneof(
+    fc.stringOf(characters, { maxLength: 18 }),
+    fc.constantFrom('http', 'metrics', 'h2c', '8080', 'a--b', '-http', 'http-', 'a'.repeat(15), 'a'.repeat(16), ''),
+  );
+  fc.assert(fc.property(names, name => isPortName(name) === (portNameErrors(name).length === 0)), { numRuns: 3000 });
 });
