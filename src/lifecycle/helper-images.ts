@@ -42,14 +42,14 @@ interface CatalogueEntry extends KnownHelper {
  * `mirror.example.com/team/istio/proxyv2` still are.
  */
 export function detectHelper(image: string): KnownHelper | undefined {
-  if (typeof image !== 'string') return undefined;
-  // Several rules ask about the same container, and images repeat across a stream (every
-  // replica of a proxy): each verdict is remembered, helper or not.
+  // Most images are nobody's helper, and each is asked about by several rules: a last segment
+  // whose length and end letters fit no catalogue entry is turned away without a string built.
+  if (typeof image !== 'string' || !mayBeCatalogued(image)) return undefined;
+  // Helper images repeat across a stream (every replica of a proxy): each verdict is remembered.
   let entry = VERDICTS.get(image);
   if (entry === undefined) {
-    // Most images are nobody's helper: when no catalogue entry ends in the image's last path
-    // segment, nothing can match, and the full parse is skipped.
-    entry = BY_LAST_SEGMENT().has(lastSegment(image)) ? matchCatalogue(image) ?? NOT_A_HELPER : NOT_A_HELPER;
+    // When no catalogue entry ends in the image's last path segment, the full parse is skipped.
+    entry = lastSegmentCatalogued(image) ? matchCatalogue(image) ?? NOT_A_HELPER : NOT_A_HELPER;
     if (VERDICTS.size >= VERDICTS_LIMIT) VERDICTS.clear();
     VERDICTS.set(image, entry);
   }
@@ -59,6 +59,43 @@ export function detectHelper(image: string): KnownHelper | undefined {
     ? { product: entry.product, role: entry.role, readiness: { ...entry.readiness } }
     : { product: entry.product, role: entry.role };
 }
+
+/**
+ * False only when `lastSegment(image)` cannot be a key of `BY_LAST_SEGMENT`: its length, first and
+ * last character (lowercased) fit no key. Read on the raw string, so nothing is allocated; an
+ * image with surrounding whitespace or a character outside ASCII goes the full way.
+ */
+export function mayBeCatalogued(image: string): boolean {
+  const length = image.length;
+  if (length === 0 || image.charCodeAt(0) <= 32 || image.charCodeAt(length - 1) <= 32) return true;
+  const at = image.indexOf('@');
+  const end = at >= 0 ? at : length;
+  if (end === 0) return true;
+  const slash = image.lastIndexOf('/', end - 1);
+  const colon = image.lastIndexOf(':', end - 1);
+  const stop = colon > slash ? colon : end;
+  const start = slash + 1;
+  if (stop <= start) return true;
+  const first = image.charCodeAt(start);
+  const last = image.charCodeAt(stop - 1);
+  if (first > 127 || last > 127) return true;
+  return SEGMENT_SHAPES().has(segmentShape(stop - start, asciiLower(first), asciiLower(last)));
+}
+
+function asciiLower(code: number): number {
+  return code >= 65 && code <= 90 ? code + 32 : code;
+}
+
+function segmentShape(length: number, first: number, last: number): number {
+  return (length * 128 + first) * 128 + last;
+}
+
+/** The shape (length, first and last character) of every key of `BY_LAST_SEGMENT`. */
+const SEGMENT_SHAPES = (() => {
+  let shapes: Set<number> | undefined;
+  return () => shapes ??= new Set([...BY_LAST_SEGMENT().keys()]
+    .map(key => segmentShape(key.length, key.charCodeAt(0), key.charCodeAt(key.length - 1))));
+})();
 
 /** The verdict for an image that matches no catalogue entry. */
 const NOT_A_HELPER = 'not a helper';
@@ -173,6 +210,11 @@ export function imageRepositoryEndsWith(image: string, suffix: readonly string[]
   if (typeof image !== 'string' || suffix.length === 0 || lastSegment(image) !== suffix[suffix.length - 1]) return false;
   const segments = repositorySegments(image);
   return segments !== undefined && endsWithSegments(segments, suffix);
+}
+
+/** Whether some catalogue entry's repository ends in the image's last segment (the full check `mayBeCatalogued` shortens). */
+export function lastSegmentCatalogued(image: string): boolean {
+  return BY_LAST_SEGMENT().has(lastSegment(image));
 }
 
 /** The repository's last path segment, lowercase, without tag or digest: what `repositorySegments` ends with. */

@@ -1,4 +1,5 @@
-import { detectHelper } from '../../src/lifecycle/helper-images';
+import * as fc from 'fast-check';
+import { detectHelper, lastSegmentCatalogued, mayBeCatalogued } from '../../src/lifecycle/helper-images';
 
 describe('detectHelper recognises helper images', () => {
   test.each([
@@ -153,4 +154,22 @@ describe('readiness endpoints', () => {
     (first as any).product = 'changed';
     expect(detectHelper('istio/proxyv2')).toMatchObject({ product: 'istio-proxy', readiness: { port: 15021 } });
   });
+});
+
+test('the allocation-free pre-check never turns away an image whose last segment is catalogued', () => {
+  // detectHelper asks mayBeCatalogued first; a false there must mean the full look-up finds nothing.
+  const keys = fc.constantFrom('proxyv2', 'proxy', 'envoy', 'kuma-dp', 'fluent-bit', 'vault', 'k8s-sidecar', 'opentelemetry-collector', 'gce-proxy', 'agent');
+  const caseOf = (text: string, upper: boolean[]) => [...text].map((c, i) => (upper[i % upper.length] ? c.toUpperCase() : c)).join('');
+  const segment = fc.oneof(
+    fc.tuple(keys, fc.array(fc.boolean(), { minLength: 1, maxLength: 8 })).map(([key, upper]) => caseOf(key, upper)),
+    // The Kelvin sign lowercases to an ASCII k.
+    keys.map(key => key.replace(/^k/, '\u212a')),
+    fc.stringOf(fc.constantFrom('a', 'p', 'x', 'y', '2', '-', '.', 'K', '\u212a', '\u0130', ' '), { maxLength: 12 }),
+  );
+  const image = fc.tuple(
+    fc.constantFrom('', 'docker.io/', 'ghcr.io/team/', 'localhost:5000/', 'istio/', 'a/b/c/', ' ', '@'),
+    segment,
+    fc.constantFrom('', ':1.2', ':latest', '@sha256:abc', ':1@sha256:abc', ':', '@', ' ', '\t', '/'),
+  ).map(([prefix, middle, suffix]) => prefix + middle + suffix);
+  fc.assert(fc.property(image, text => !lastSegmentCatalogued(text) || mayBeCatalogued(text)), { numRuns: 5000 });
 });
