@@ -158,9 +158,8 @@ export class SidecarHost {
   }
 
   /**
-   * `spec` is the fresh object cdk8s-plus renders on every call, so it is completed in place: a
-   * spread copy of the spec and of every init container cost more than the rest of the render's
-   * own work.
+   * `spec` is the fresh object cdk8s-plus renders on every call, so it is completed in place
+   * rather than copied; an init container is copied only when its startupProbe must go.
    */
   private orderedPodSpec(spec: any): any {
     const rendered: any[] | undefined = spec.initContainers;
