@@ -105,13 +105,13 @@ export function qualifiedNameErrors(value: string): string[] {
   return errors;
 }
 
-/** apimachinery `IsValidPortName` (IANA_SVC_NAME). */
 /** Whether `portNameErrors(value)` is empty, in one regular-expression test. */
 export function isPortName(value: string): boolean {
   return PORT_NAME.test(value);
 }
 const PORT_NAME = /^(?=.{1,15}$)(?=[^a-z]*[a-z])[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
+/** apimachinery `IsValidPortName` (IANA_SVC_NAME). */
 export function portNameErrors(value: string): string[] {
   const errors: string[] = [];
   if (value.length > 15) errors.push('must be no more than 15 characters');
