@@ -70,7 +70,7 @@ export interface LifecyclePlan {
 
 export interface PlanOptions {
   /** Declared drain seconds per sidecar name (from typed props or the drain annotation). */
-  readonly drainSeconds?: Record<string, number>;
+  readonly drainSeconds?: Readonly<Record<string, number>>;
   /** Declared stop seconds for the main containers. */
   readonly appStopSeconds?: number;
 }
@@ -206,7 +206,7 @@ function gracePeriodOf(value: unknown): number {
   return value < 0 ? 1 : value;
 }
 
-function drainOf(drains: Record<string, number> | undefined, name: string): number {
+function drainOf(drains: Readonly<Record<string, number>> | undefined, name: string): number {
   if (drains === null || typeof drains !== 'object' || !Object.prototype.hasOwnProperty.call(drains, name)) return 0;
   return declaredSeconds(drains[name]);
 }
@@ -231,4 +231,3 @@ function indexedContainers(spec: any, field: 'containers' | 'initContainers'): I
   }
   return indexed;
 }
-

@@ -32,9 +32,15 @@ export function enableSynthSessions(workload: IConstruct): void {
     wrap(root, 'synth');
     wrap(root, 'synthYaml');
   }
-  let scope: IConstruct | undefined = workload.node.scope;
+  const chart = enclosingChart(workload);
+  if (chart) wrap(chart, 'toJson');
+}
+
+/** The nearest chart above a construct (the one cdk8s renders it in), if any. */
+export function enclosingChart(construct: IConstruct): IConstruct | undefined {
+  let scope: IConstruct | undefined = construct.node.scope;
   while (scope && !Chart.isChart(scope)) scope = scope.node.scope;
-  if (scope) wrap(scope, 'toJson');
+  return scope;
 }
 
 function wrap(target: any, method: string): void {
