@@ -84,6 +84,25 @@ export interface InitContainerOptions {
  * and for reaching the underlying cdk8s-plus container (`mount`, `env`, `addPort`).
  */
 export abstract class InitContainerHandle {
+  /**
+   * Throw a plain error naming the first entry that is not a dependency object. TypeScript and
+   * the jsii languages accept only `{ container, condition? }`; plain JavaScript may pass
+   * anything (most often a handle itself), which would otherwise fail inside synth.
+   * @internal
+   */
+  public static _checkDependencies(where: string, dependencies: unknown): void {
+    if (!Array.isArray(dependencies)) {
+      throw new Error(`${where}: dependencies must be a list of { container, condition? }, got ${describeValue(dependencies)}`);
+    }
+    dependencies.forEach((dependency, index) => {
+      if (dependency?.container instanceof InitContainerHandle) return;
+      const given = dependency instanceof InitContainerHandle
+        ? `${describeHandle(dependency)} itself; write { container: <it> }`
+        : describeValue(dependency);
+      throw new Error(`${where}: dependency ${index} must be { container, condition? } naming a sidecar or init container, got ${given}`);
+    });
+  }
+
   /** The container name. */
   public readonly name: string;
   /** The cdk8s-plus container this handle renders. */
@@ -115,8 +134,21 @@ export abstract class InitContainerHandle {
    * cannot honour fail synth with a clear message.
    */
   public addDependency(...dependencies: ContainerDependency[]): void {
+    InitContainerHandle._checkDependencies(`[${this._owner.node.path}] ${describeHandle(this)}`, dependencies);
     this._dependencies.push(...dependencies);
   }
+}
+
+function describeHandle(handle: InitContainerHandle): string {
+  return `${handle.isSidecar ? 'sidecar' : 'init container'} "${handle.name}"`;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value !== 'object') return `${typeof value} ${JSON.stringify(value)}`;
+  const type = value.constructor;
+  return type !== Object && typeof type?.name === 'string' && type.name !== '' ? `a ${type.name}` : 'an object without a container';
 }
 
 /**
@@ -172,6 +204,7 @@ export class Sidecar extends InitContainerHandle {
 
   /** @internal */
   public static _create(owner: IConstruct, props: SidecarProps, attach: (props: kplus.ContainerProps) => kplus.Container): Sidecar {
+    InitContainerHandle._checkDependencies(`[${owner.node.path}] sidecar "${props.name}"`, props.dependsOn ?? []);
     const container = attach(containerProps(props, Sidecar.DEFAULT_RESOURCES, props));
     return new Sidecar(owner, container, props.dependsOn ?? [], props.startupProbe !== undefined, props.drainTime);
   }
@@ -216,6 +249,7 @@ export class RunOnceInit extends InitContainerHandle {
 
   /** @internal */
   public static _create(owner: IConstruct, props: RunOnceInitProps, attach: (props: kplus.ContainerProps) => kplus.Container): RunOnceInit {
+    InitContainerHandle._checkDependencies(`[${owner.node.path}] init container "${props.name}"`, props.dependsOn ?? []);
     return new RunOnceInit(owner, attach(containerProps(props, RunOnceInit.DEFAULT_RESOURCES)), props.dependsOn ?? []);
   }
 

@@ -228,6 +228,26 @@ describe('ordering', () => {
     ]);
   });
 
+  test('a dependency that is not { container } (plain JavaScript) is named at once, not a crash in synth', () => {
+    const chart = Testing.chart();
+    const pod = new SidecarPod(chart, 'pod');
+    const proxy = pod.addSidecar({ name: 'proxy', image: 'proxy:1' });
+    const app = pod.addContainer({ name: 'app', image: 'app:1' });
+    const untyped = (value: unknown) => value as any;
+    expect(() => pod.addSidecar({ name: 'log', image: 'log:1', dependsOn: untyped([proxy]) })).toThrow(
+      '[test/pod] sidecar "log": dependency 0 must be { container, condition? } naming a sidecar or init container, got sidecar "proxy" itself; write { container: <it> }');
+    expect(() => pod.addRunOnceInit({ name: 'seed', image: 'seed:1', dependsOn: untyped({ container: proxy }) })).toThrow(
+      '[test/pod] init container "seed": dependencies must be a list of { container, condition? }, got an object without a container');
+    expect(() => proxy.addDependency(untyped(null))).toThrow(
+      '[test/pod] sidecar "proxy": dependency 0 must be { container, condition? } naming a sidecar or init container, got null');
+    expect(() => pod.addContainerDependency(app, untyped({ container: 'proxy' }))).toThrow(
+      '[test/pod] container "app": dependency 0 must be { container, condition? } naming a sidecar or init container, got an object without a container');
+    expect(() => pod.addContainerDependency(app, untyped(new Date(0)))).toThrow('got a Date');
+    // nothing half-added: the workload still synthesizes with the valid parts
+    expect(synthErrors(chart)).toEqual([]);
+    expect(pod.sidecars.map(s => s.name)).toEqual(['proxy']);
+  });
+
   test('the default condition is the strongest the target supports', () => {
     const chart = Testing.chart();
     const pod = new SidecarPod(chart, 'pod');

@@ -119,6 +119,7 @@ export class SidecarHost {
   }
 
   public addContainerDependency(container: kplus.Container, dependencies: ContainerDependency[]): void {
+    InitContainerHandle._checkDependencies(`[${this.workload.construct.node.path}] container "${container?.name}"`, dependencies);
     const list = this.mainDependencies.get(container) ?? [];
     list.push(...dependencies);
     this.mainDependencies.set(container, list);
