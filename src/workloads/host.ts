@@ -51,10 +51,12 @@ export class SidecarHost {
 
   public readonly version: KubeVersion;
   private readonly handles: InitContainerHandle[] = [];
-  private readonly mainDependencies = new Map<kplus.Container, ContainerDependency[]>();
+  // Created on first use: most workloads declare no main-container dependencies and print no
+  // warnings, and an empty Map or Set is a few hundred bytes kept for every workload of an app.
+  private mainDependencies?: Map<kplus.Container, ContainerDependency[]>;
   private readonly appStopTime: Duration;
   private readonly suppressions: RuleSuppression[];
-  private readonly printedWarnings = new Set<string>();
+  private printedWarnings?: Set<string>;
   private readonly transforms: PodSpecTransform[] = [];
   /** How many handles at the front of `handles` were pinned there by `pinFirst`. */
   private pinnedCount = 0;
@@ -120,6 +122,7 @@ export class SidecarHost {
 
   public addContainerDependency(container: kplus.Container, dependencies: ContainerDependency[]): void {
     InitContainerHandle._checkDependencies(`[${this.workload.construct.node.path}] container "${container?.name}"`, dependencies);
+    this.mainDependencies ??= new Map();
     const list = this.mainDependencies.get(container) ?? [];
     list.push(...dependencies);
     this.mainDependencies.set(container, list);
@@ -339,8 +342,8 @@ export class SidecarHost {
       const line = formatViolation(violation);
       if (violation.severity === Severity.ERROR) {
         messages.push(line);
-      } else if (!this.printedWarnings.has(line)) {
-        this.printedWarnings.add(line);
+      } else if (!this.printedWarnings?.has(line)) {
+        (this.printedWarnings ??= new Set()).add(line);
         process.stderr.write(`[${this.workload.construct.node.path}] ${violation.severity}: ${line}\n`);
       }
     }
@@ -368,7 +371,7 @@ export class SidecarHost {
       }
     };
     for (const handle of this.handles) check(describe(handle), handle.dependencies);
-    for (const [container, dependencies] of this.mainDependencies) {
+    for (const [container, dependencies] of this.mainDependencies ?? []) {
       if (!mains.has(container)) {
         messages.push(`dependencies were declared for container "${container.name}", which is not a main container of this workload; add it with addContainer() first [SC202]`);
         continue;
