@@ -5,7 +5,7 @@
 // (what the Python, Java, .NET and Go bindings rely on) is kept. The other files in lib/ stay for
 // the CLI, the validation plugin and deep imports. Packages (cdk8s, cdk8s-plus-30, constructs,
 // yaml, js-yaml) stay external. Before the bundle replaces lib/index.js, it is loaded and checked
-// to export the same names, classes with the same jsii type names, as the modules it came from.
+// to export the same names, with the same class names and jsii types, as the modules it came from.
 import * as fs from 'fs';
 import * as path from 'path';
 import { buildSync } from 'esbuild';

@@ -92,13 +92,15 @@ export abstract class InitContainerHandle {
    */
   public static _checkDependencies(where: string, dependencies: unknown): void {
     if (!Array.isArray(dependencies)) {
-      throw new Error(`${where}: dependencies must be a list of { container, condition? }, got ${describeValue(dependencies)}`);
+      const given = isDependencyLike(dependencies) ? 'one { container } object; put it in a list' : describeValue(dependencies);
+      throw new Error(`${where}: dependencies must be a list of { container, condition? }, got ${given}`);
     }
     dependencies.forEach((dependency, index) => {
       if (dependency?.container instanceof InitContainerHandle) return;
-      const given = dependency instanceof InitContainerHandle
-        ? `${describeHandle(dependency)} itself; write { container: <it> }`
-        : describeValue(dependency);
+      let given: string;
+      if (dependency instanceof InitContainerHandle) given = `${describeHandle(dependency)} itself; write { container: <it> }`;
+      else if (isDependencyLike(dependency)) given = `an object whose container is ${describeValue(dependency.container)}`;
+      else given = describeValue(dependency);
       throw new Error(`${where}: dependency ${index} must be { container, condition? } naming a sidecar or init container, got ${given}`);
     });
   }
@@ -141,6 +143,10 @@ export abstract class InitContainerHandle {
 
 function describeHandle(handle: InitContainerHandle): string {
   return `${handle.isSidecar ? 'sidecar' : 'init container'} "${handle.name}"`;
+}
+
+function isDependencyLike(value: unknown): value is { container: unknown } {
+  return value !== null && typeof value === 'object' && 'container' in value;
 }
 
 function describeValue(value: unknown): string {

@@ -237,11 +237,12 @@ describe('ordering', () => {
     expect(() => pod.addSidecar({ name: 'log', image: 'log:1', dependsOn: untyped([proxy]) })).toThrow(
       '[test/pod] sidecar "log": dependency 0 must be { container, condition? } naming a sidecar or init container, got sidecar "proxy" itself; write { container: <it> }');
     expect(() => pod.addRunOnceInit({ name: 'seed', image: 'seed:1', dependsOn: untyped({ container: proxy }) })).toThrow(
-      '[test/pod] init container "seed": dependencies must be a list of { container, condition? }, got an object without a container');
+      '[test/pod] init container "seed": dependencies must be a list of { container, condition? }, got one { container } object; put it in a list');
     expect(() => proxy.addDependency(untyped(null))).toThrow(
       '[test/pod] sidecar "proxy": dependency 0 must be { container, condition? } naming a sidecar or init container, got null');
     expect(() => pod.addContainerDependency(app, untyped({ container: 'proxy' }))).toThrow(
-      '[test/pod] container "app": dependency 0 must be { container, condition? } naming a sidecar or init container, got an object without a container');
+      '[test/pod] container "app": dependency 0 must be { container, condition? } naming a sidecar or init container, got an object whose container is string "proxy"');
+    expect(() => pod.addContainerDependency(app, untyped({ condition: 'READY' }))).toThrow('got an object without a container');
     expect(() => pod.addContainerDependency(app, untyped(new Date(0)))).toThrow('got a Date');
     // nothing half-added: the workload still synthesizes with the valid parts
     expect(synthErrors(chart)).toEqual([]);
