@@ -15,7 +15,6 @@ import { formatJson, formatSarif, formatText } from './lint-report';
 import type * as MigrateModule from './migrate';
 import { resolveInputs } from './sources';
 
-
 const USAGE = `usage: cdk8s-sidecars <command> [options] [PATH...|-]
 
 Native-sidecar rules, lifecycle pictures and migration for any Kubernetes YAML.
@@ -126,8 +125,9 @@ async function explain(args: readonly string[], io: CliIo): Promise<number> {
   const format = choice('explain', '--format', values.format, ['text', 'mermaid', 'json'] as const, 'text');
   const version = kubernetesVersion('explain', values['kubernetes-version']);
   const inputs = resolveInputs(positionals, io);
-  // A command's own modules are loaded when it runs: lint starts faster without explain's and
-  // migrate's. Literal paths, so that the bundled command (scripts/bundle-lib.ts) holds them too.
+  // A command's own modules run only when it does: lint starts faster without explain's and
+  // migrate's. Literal paths, so that the bundled command (scripts/bundle-lib.ts) holds them too
+  // and still evaluates them on first require.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { explainInputs } = require('./explain') as typeof ExplainModule;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
