@@ -58,7 +58,7 @@ function bundle(entry: string, check: (entry: string, staged: string) => void): 
     });
     check(entry, staged);
     const code = fs.readFileSync(staged, 'utf8');
-    const mapComment = new RegExp(`//# sourceMappingURL=${escape(path.basename(staged))}\\.map\\s*$`);
+    const mapComment = new RegExp(`//# sourceMappingURL=${escapeRegExp(path.basename(staged))}\\.map\\s*$`);
     if (!mapComment.test(code)) throw new Error(`the bundle of ${shown} does not end with the expected sourceMappingURL comment`);
     // The map names the file it maps; it moves beside the entry with it.
     const map = JSON.parse(fs.readFileSync(`${staged}.map`, 'utf8'));
@@ -161,7 +161,7 @@ function runCommand(script: string, args: string[]): { status: number | null; st
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 

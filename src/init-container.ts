@@ -98,7 +98,7 @@ export abstract class InitContainerHandle {
     dependencies.forEach((dependency, index) => {
       if (dependency?.container instanceof InitContainerHandle) return;
       let given: string;
-      if (dependency instanceof InitContainerHandle) given = `${describeHandle(dependency)} itself; write { container: <it> }`;
+      if (dependency instanceof InitContainerHandle) given = `${dependency._description} itself; write { container: <it> }`;
       else if (isDependencyLike(dependency)) given = `an object whose container is ${describeValue(dependency.container)}`;
       else given = describeValue(dependency);
       throw new Error(`${where}: dependency ${index} must be { container, condition? } naming a sidecar or init container, got ${given}`);
@@ -136,13 +136,17 @@ export abstract class InitContainerHandle {
    * cannot honour fail synth with a clear message.
    */
   public addDependency(...dependencies: ContainerDependency[]): void {
-    InitContainerHandle._checkDependencies(`[${this._owner.node.path}] ${describeHandle(this)}`, dependencies);
+    InitContainerHandle._checkDependencies(`[${this._owner.node.path}] ${this._description}`, dependencies);
     this._dependencies.push(...dependencies);
   }
-}
 
-function describeHandle(handle: InitContainerHandle): string {
-  return `${handle.isSidecar ? 'sidecar' : 'init container'} "${handle.name}"`;
+  /**
+   * How messages name this container: `sidecar "envoy"` or `init container "migrate"`.
+   * @internal
+   */
+  public get _description(): string {
+    return `${this.isSidecar ? 'sidecar' : 'init container'} "${this.name}"`;
+  }
 }
 
 function isDependencyLike(value: unknown): value is { container: unknown } {

@@ -114,7 +114,6 @@ class SharedEntries {
       case 'containers': return this.containers ??= listEntries(this.spec, list);
       case 'initContainers': return this.initContainers ??= listEntries(this.spec, list);
       case 'ephemeralContainers': return this.ephemeralContainers ??= listEntries(this.spec, list);
-      default: return listEntries(this.spec, list);
     }
   }
 }

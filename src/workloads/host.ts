@@ -370,7 +370,7 @@ export class SidecarHost {
         }
       }
     };
-    for (const handle of this.handles) check(describe(handle), handle.dependencies);
+    for (const handle of this.handles) check(handle._description, handle.dependencies);
     for (const [container, dependencies] of this.mainDependencies ?? []) {
       if (!mains.has(container)) {
         messages.push(`dependencies were declared for container "${container.name}", which is not a main container of this workload; add it with addContainer() first [SC202]`);
@@ -382,7 +382,7 @@ export class SidecarHost {
     for (const cycle of startupOrder(this.handles.length, after).cycles) {
       const names = cycle.map(i => `"${this.handles[i].name}"`);
       messages.push(cycle.length === 2
-        ? `${describe(this.handles[cycle[0]])} depends on itself; remove that dependency [SC201]`
+        ? `${this.handles[cycle[0]]._description} depends on itself; remove that dependency [SC201]`
         : `init containers depend on each other in a cycle: ${names.join(' -> ')}; remove one of these dependencies [SC201]`);
     }
     return messages;
@@ -414,11 +414,7 @@ function validationGroup(scope: IConstruct): IConstruct {
   return enclosingChart(scope) ?? scope.node.root;
 }
 
-function describe(handle: InitContainerHandle): string {
-  return `${handle.isSidecar ? 'sidecar' : 'init container'} "${handle.name}"`;
-}
-
 function foreignTargetMessage(dependent: string, target: InitContainerHandle): string {
-  return `${dependent} depends on ${describe(target)} of workload "${target._owner.node.path}", not of this workload; depend only on sidecars and init containers added to the same workload [SC202]`;
+  return `${dependent} depends on ${target._description} of workload "${target._owner.node.path}", not of this workload; depend only on sidecars and init containers added to the same workload [SC202]`;
 }
 
