@@ -115,7 +115,7 @@ export function planLifecycle(
  * order. A class rather than an object literal with a getter: V8 gives every such literal a
  * hidden class of its own, which made each plan leave about 3.5 KB of short-lived maps and
  * descriptors behind that survived into the old generation (35 MB over the 10,000 plans of the
- * lint bench, and scavenges 20 to 40 times slower).
+ * lint bench, and each young-generation collection took 5-10 ms instead of 0.2 ms).
  */
 class Plan implements LifecyclePlan {
   private totals: ResourceTotals | undefined = undefined;
