@@ -92,7 +92,7 @@ export abstract class InitContainerHandle {
    */
   public static _checkDependencies(where: string, dependencies: unknown): void {
     if (!Array.isArray(dependencies)) {
-      const given = isDependencyLike(dependencies) ? 'one { container } object; put it in a list' : describeValue(dependencies);
+      const given = isDependencyLike(dependencies) ? 'one { container } object; put it in a list' : describeValue(dependencies, WITHOUT_CONTAINER);
       throw new Error(`${where}: dependencies must be a list of { container, condition? }, got ${given}`);
     }
     dependencies.forEach((dependency, index) => {
@@ -100,7 +100,7 @@ export abstract class InitContainerHandle {
       let given: string;
       if (dependency instanceof InitContainerHandle) given = `${dependency._description} itself; write { container: <it> }`;
       else if (isDependencyLike(dependency)) given = `an object whose container is ${describeValue(dependency.container)}`;
-      else given = describeValue(dependency);
+      else given = describeValue(dependency, WITHOUT_CONTAINER);
       throw new Error(`${where}: dependency ${index} must be { container, condition? } naming a sidecar or init container, got ${given}`);
     });
   }
@@ -153,12 +153,16 @@ function isDependencyLike(value: unknown): value is { container: unknown } {
   return value !== null && typeof value === 'object' && 'container' in value;
 }
 
-function describeValue(value: unknown): string {
+/** How a dependency error names a plain object where a `{ container }` was expected. */
+const WITHOUT_CONTAINER = 'an object without a container';
+
+/** A value as an error message names it; `plainObject` is the words for a plain object. */
+function describeValue(value: unknown, plainObject = 'an object'): string {
   if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return 'a list';
   if (typeof value !== 'object') return `${typeof value} ${JSON.stringify(value)}`;
   const type = value.constructor;
-  return type !== Object && typeof type?.name === 'string' && type.name !== '' ? `a ${type.name}` : 'an object without a container';
+  return type !== Object && typeof type?.name === 'string' && type.name !== '' ? `a ${type.name}` : plainObject;
 }
 
 /**
