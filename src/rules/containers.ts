@@ -80,11 +80,13 @@ function isSidecarEntry(entry: ContainerEntry): boolean {
 /**
  * Share `containerEntries` results between the rules checking one object: about thirty rules ask
  * for the same lists. The cache lives only for the duration of `check`, so an object changed
- * between two engine runs is never read from it.
+ * between two engine runs is never read from it. With `everyFieldSet`, `setsAnyField` answers
+ * true whatever the containers hold, so every rule runs its whole check (the tests compare the
+ * two).
  */
-export function withSharedEntries<T>(check: () => T): T {
+export function withSharedEntries<T>(check: () => T, everyFieldSet = false): T {
   const outer = shared;
-  shared = new SharedEntries();
+  shared = new SharedEntries(everyFieldSet);
   try {
     return check();
   } finally {
@@ -92,7 +94,39 @@ export function withSharedEntries<T>(check: () => T): T {
   }
 }
 
-/** The entries of one pod spec: each list, each multi-list constant, and the sidecars. */
+/**
+ * Whether any container in `lists` has one of `fields` (present, whatever its value), or, with
+ * `securityContext`, has one of them in its `securityContext`. Several rules look only at fields
+ * that few pods set (env, lifecycle, resizePolicy, capabilities ...) and return at once when no
+ * container has them: a rule that returns at once costs next to nothing, while one that walks
+ * every container of thousands of objects gets hot enough for V8 to compile it. Worked out once
+ * per object and list, like the entries.
+ */
+export function setsAnyField(spec: any, lists: readonly ContainerListField[], fields: readonly string[], securityContext = false): boolean {
+  const cache = shared;
+  if (cache !== undefined) {
+    if (cache.everyFieldSet) return true;
+    if (cache.spec !== spec) cache.reset(spec);
+  }
+  for (const list of lists) {
+    const present = cache !== undefined ? cache.fieldsOf(list, securityContext) : fieldsOf(containerEntries(spec, [list]), securityContext);
+    for (const field of fields) if (present.has(field)) return true;
+  }
+  return false;
+}
+
+/** The fields present on the containers of one list, or in their security contexts. */
+function fieldsOf(entries: readonly ContainerEntry[], securityContext: boolean): Set<string> {
+  const present = new Set<string>();
+  for (const entry of entries) {
+    const owner = securityContext ? entry.container.securityContext : entry.container;
+    if (owner === null || typeof owner !== 'object') continue;
+    for (const field of Object.keys(owner)) present.add(field);
+  }
+  return present;
+}
+
+/** The entries of one pod spec: each list, each multi-list constant, the sidecars, and the fields set. */
 class SharedEntries {
   public spec: unknown = undefined;
   public containers: ContainerEntry[] | undefined = undefined;
@@ -102,11 +136,27 @@ class SharedEntries {
   public appThenInit: ContainerEntry[] | undefined = undefined;
   public all: ContainerEntry[] | undefined = undefined;
   public sidecars: ContainerEntry[] | undefined = undefined;
+  /** Per list: the fields its containers have, and the fields their security contexts have. */
+  private fields: Map<ContainerListField, Set<string>> | undefined = undefined;
+  private securityFields: Map<ContainerListField, Set<string>> | undefined = undefined;
+
+  public constructor(public readonly everyFieldSet: boolean) {}
 
   public reset(spec: unknown): void {
     this.spec = spec;
     this.containers = this.initContainers = this.ephemeralContainers = undefined;
     this.initThenApp = this.appThenInit = this.all = this.sidecars = undefined;
+    this.fields = this.securityFields = undefined;
+  }
+
+  public fieldsOf(list: ContainerListField, securityContext: boolean): Set<string> {
+    const known = securityContext ? this.securityFields ??= new Map() : this.fields ??= new Map();
+    let present = known.get(list);
+    if (present === undefined) {
+      present = fieldsOf(this.list(list), securityContext);
+      known.set(list, present);
+    }
+    return present;
   }
 
   public list(list: ContainerListField): ContainerEntry[] {

@@ -21,6 +21,11 @@ export interface EngineOptions {
   readonly rules?: readonly Rule[];
   /** Suppressions declared on the construct that rendered the manifests. */
   readonly suppressions?: readonly SuppressionInput[];
+  /**
+   * Tests only: run every rule's whole check, as if every container had every field (rules
+   * otherwise return at once when no container has the fields they look at; see `setsAnyField`).
+   */
+  readonly everyFieldSet?: boolean;
 }
 
 /**
@@ -56,6 +61,7 @@ export function validateManifests(manifests: any[], options: ValidationOptions =
     rules: engine.rules ?? RULES,
     fromConstructs: engine.fromConstructs ?? false,
     suppressions: engine.suppressions ?? [],
+    everyFieldSet: engine.everyFieldSet ?? false,
   };
   const violations: Violation[] = [];
   const list = Array.isArray(manifests) ? manifests : [manifests];
@@ -78,6 +84,7 @@ interface EngineRun {
   readonly rules: readonly Rule[];
   readonly fromConstructs: boolean;
   readonly suppressions: readonly SuppressionInput[];
+  readonly everyFieldSet: boolean;
 }
 
 /** Validate an object, or each item of a `List` (recursively), in order. */
@@ -176,7 +183,7 @@ function checkObject(object: any, run: EngineRun, out: Violation[]): void {
       }
       for (let i = 0; i < findings.length; i++) out.push(violationOf(context, rule.id, rule.severity, findings[i]));
     }
-  });
+  }, run.everyFieldSet);
 }
 
 function violationOf(context: ObjectContext, ruleId: string, severity: Severity, finding: Finding): Violation {

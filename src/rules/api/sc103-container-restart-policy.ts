@@ -1,8 +1,10 @@
-import { APP_LISTS, containerEntries, nameOrPath } from '../containers';
-import { Finding, Rule, RuleContext } from '../rule';
+import { APP_LISTS, containerEntries, nameOrPath, setsAnyField } from '../containers';
+import { Finding, NO_FINDINGS, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
 import { CONTAINER_RESTART_POLICIES, containerRestartRulesEnabled, restartPolicyRulesFindings } from './_restart-rules';
 import { at, finding, isSet, show } from './_util';
+
+const RESTART_FIELDS = ['restartPolicy', 'restartPolicyRules'];
 
 /**
  * SC103 — `restartPolicy` on a regular container. Up to 1.34 (ContainerRestartRules off) any
@@ -18,6 +20,7 @@ export const containerRestartPolicyRule: Rule = {
   fix: 'remove restartPolicy from the container; to make a native sidecar, move it to initContainers with restartPolicy: Always',
   source: 'validateContainers, validateContainerRestartPolicy (pkg/apis/core/validation/validation.go); KEP-5307',
   check(context: RuleContext): Finding[] {
+    if (!setsAnyField(context.spec, APP_LISTS, RESTART_FIELDS)) return NO_FINDINGS;
     const findings: Finding[] = [];
     const newRules = containerRestartRulesEnabled(context.version);
     for (const entry of containerEntries(context.spec, APP_LISTS)) {

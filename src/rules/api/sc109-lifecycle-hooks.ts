@@ -1,6 +1,6 @@
 import { isAtLeast } from '../../version';
-import { APP_THEN_INIT, containerEntries } from '../containers';
-import { Finding, Rule, RuleContext } from '../rule';
+import { APP_THEN_INIT, containerEntries, setsAnyField } from '../containers';
+import { Finding, NO_FINDINGS, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
 import { effectiveLifecycle, HandlerAction, handlerFindings, SLEEP_ACTION_MINOR } from './_handlers';
 import { at, gracePeriodSeconds, isPlainObject, isSet } from './_util';
@@ -10,6 +10,8 @@ const SLEEP_ZERO_MINOR = 33;
 
 const HOOK_ACTIONS: readonly HandlerAction[] = ['exec', 'httpGet', 'tcpSocket', 'sleep'];
 const HOOK_ACTIONS_BEFORE_SLEEP: readonly HandlerAction[] = ['exec', 'httpGet', 'tcpSocket'];
+
+const LIFECYCLE_FIELD = ['lifecycle'];
 
 /**
  * SC109 — lifecycle hooks (postStart, preStop) on regular containers and sidecars (L1–L5):
@@ -26,6 +28,7 @@ export const lifecycleHooksRule: Rule = {
   fix: 'give each hook exactly one action; keep preStop sleep within terminationGracePeriodSeconds',
   source: 'validateLifecycle, validateHandler, validateSleepAction (pkg/apis/core/validation/validation.go)',
   check(context: RuleContext): Finding[] {
+    if (!setsAnyField(context.spec, APP_THEN_INIT, LIFECYCLE_FIELD)) return NO_FINDINGS;
     const findings: Finding[] = [];
     const actions = isAtLeast(context.version, SLEEP_ACTION_MINOR) ? HOOK_ACTIONS : HOOK_ACTIONS_BEFORE_SLEEP;
     const options = {

@@ -1,7 +1,9 @@
-import { containerEntries, ContainerEntry } from '../containers';
+import { ALL_LISTS, containerEntries, ContainerEntry, setsAnyField } from '../containers';
 import { Finding, NO_FINDINGS, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
-import { at, dns1123LabelErrors, finding, isPlainObject, listField, show, stringField } from './_util';
+import { at, dns1123LabelErrors, finding, isPlainObject, isSet, listField, show, stringField } from './_util';
+
+const MOUNT_FIELD = ['volumeMounts'];
 
 /**
  * SC111 — volume mounts and volume names (K14–K18, S10): a mount must name a declared volume
@@ -18,6 +20,7 @@ export const volumeMountsRule: Rule = {
   fix: 'declare every mounted volume once in spec.volumes under a lower-case name, and give each mount a unique mountPath and a relative subPath',
   source: 'ValidateVolumeMounts, validateLocalDescendingPath, ValidateVolumes (pkg/apis/core/validation/validation.go)',
   check(context: RuleContext): Finding[] {
+    if (!isSet(context.spec.volumes) && !setsAnyField(context.spec, ALL_LISTS, MOUNT_FIELD)) return NO_FINDINGS;
     const { findings, mountable } = volumeFindings(context.spec);
     for (const entry of containerEntries(context.spec)) {
       const mounts = mountFindings(entry, mountable);

@@ -1,12 +1,14 @@
 import { isAtLeast } from '../../version';
-import { containerEntries } from '../containers';
-import { Finding, Rule, RuleContext } from '../rule';
+import { ALL_LISTS, containerEntries, setsAnyField } from '../containers';
+import { Finding, NO_FINDINGS, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
 import { at, finding, isPlainObject, listField, show, stringField } from './_util';
 
 /** RelaxedEnvironmentVariableValidation is beta (on) from 1.32. */
 const RELAXED_ENV_MINOR = 32;
 const C_IDENTIFIER_ISH = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+
+const ENV_FIELDS = ['env', 'envFrom'];
 
 /**
  * SC115 — environment variable names (K12, K13) and envFrom prefixes. On 1.32+ any printable
@@ -20,6 +22,7 @@ export const envNamesRule: Rule = {
   fix: 'name every env var, using printable ASCII without "=" (portable: A-Z, 0-9 and _)',
   source: 'ValidateEnv, ValidateEnvFrom (pkg/apis/core/validation/validation.go); IsRelaxedEnvVarName, IsEnvVarName (apimachinery)',
   check(context: RuleContext): Finding[] {
+    if (!setsAnyField(context.spec, ALL_LISTS, ENV_FIELDS)) return NO_FINDINGS;
     const findings: Finding[] = [];
     const relaxed = isAtLeast(context.version, RELAXED_ENV_MINOR);
     for (const entry of containerEntries(context.spec)) {

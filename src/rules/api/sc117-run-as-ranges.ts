@@ -1,4 +1,4 @@
-import { containerEntries } from '../containers';
+import { ALL_LISTS, containerEntries, setsAnyField } from '../containers';
 import { Finding, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
 import { at, finding, isPlainObject, listField, MAX_INT32 } from './_util';
@@ -25,6 +25,7 @@ export const runAsRangesRule: Rule = {
         findings.push(...idFindings(gid, `securityContext.supplementalGroups[${index}]`, 'the pod securityContext supplementalGroups'));
       });
     }
+    if (!setsAnyField(context.spec, ALL_LISTS, CONTAINER_ID_FIELDS, true)) return findings;
     for (const entry of containerEntries(context.spec)) {
       const sc = entry.container.securityContext;
       if (!isPlainObject(sc)) continue;

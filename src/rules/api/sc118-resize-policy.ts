@@ -1,11 +1,13 @@
 import { isAtLeast } from '../../version';
-import { containerEntries, ContainerEntry } from '../containers';
-import { Finding, Rule, RuleContext } from '../rule';
+import { ALL_LISTS, containerEntries, ContainerEntry, setsAnyField } from '../containers';
+import { Finding, NO_FINDINGS, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
 import { at, finding, isPlainObject, listField, podRestartPolicy, show, stringField } from './_util';
 
 /** InPlacePodVerticalScaling is beta (on) from 1.33; before that resizePolicy is dropped from every container. */
 const IN_PLACE_RESIZE_MINOR = 33;
+
+const RESIZE_FIELD = ['resizePolicy'];
 
 /**
  * SC118 — `resizePolicy` (I11, K24–K27). Entries must name cpu or memory once each (a repeat is
@@ -27,6 +29,7 @@ export const resizePolicyRule: Rule = {
   check(context: RuleContext): Finding[] {
     // Gate off: dropDisabledFields removes resizePolicy from regular, init and ephemeral containers.
     if (!isAtLeast(context.version, IN_PLACE_RESIZE_MINOR)) return [];
+    if (!setsAnyField(context.spec, ALL_LISTS, RESIZE_FIELD)) return NO_FINDINGS;
     const findings: Finding[] = [];
     const podPolicy = podRestartPolicy(context.spec);
     for (const entry of containerEntries(context.spec)) {

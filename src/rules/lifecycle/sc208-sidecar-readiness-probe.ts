@@ -1,9 +1,11 @@
-import { containerEntries, INIT_LISTS, nameOrPath } from '../containers';
-import { Finding, Rule, RuleContext } from '../rule';
+import { containerEntries, INIT_LISTS, nameOrPath, setsAnyField } from '../containers';
+import { Finding, NO_FINDINGS, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
 
 /** Longest command text a message quotes before cutting it short. */
 const MAX_COMMAND_TEXT = 60;
+
+const READINESS_FIELD = ['readinessProbe'];
 
 /** SC208: a sidecar's readinessProbe couples the pod's readiness to the helper. */
 export const sidecarReadinessProbeRule: Rule = {
@@ -14,6 +16,7 @@ export const sidecarReadinessProbeRule: Rule = {
   fix: 'remove the readinessProbe; use a startupProbe to make later containers wait and a livenessProbe to restart a stuck helper; suppress SC208 with a reason when traffic must stop while the helper is unready',
   source: 'KEP-753 (readiness of restartable init containers); kubelet pod Ready condition',
   check(context: RuleContext): Finding[] {
+    if (!setsAnyField(context.spec, INIT_LISTS, READINESS_FIELD)) return NO_FINDINGS;
     const findings: Finding[] = [];
     for (const entry of containerEntries(context.spec, INIT_LISTS)) {
       if (entry.role !== 'sidecar') continue;

@@ -1,11 +1,13 @@
 import { detectHelper, imageRepositoryEndsWith, LINKERD_PROXY_INIT } from '../../lifecycle/helper-images';
-import { containerEntries, ContainerEntry, INIT_LISTS, nameOrPath } from '../containers';
-import { Finding, Rule, RuleContext } from '../rule';
+import { containerEntries, ContainerEntry, INIT_LISTS, nameOrPath, setsAnyField } from '../containers';
+import { Finding, NO_FINDINGS, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
 import { isPlainObject, securityContextOf } from './_security-context';
 
 /** What a mesh init container adds to program the pod's iptables; nothing else needs more. */
 const MESH_INIT_CAPABILITIES = new Set(['NET_ADMIN', 'NET_RAW']);
+
+const CAPABILITIES_FIELD = ['capabilities'];
 
 /** SC504: an init container or sidecar adds capabilities beyond what a mesh init container needs. */
 export const addedCapabilitiesRule: Rule = {
@@ -16,6 +18,7 @@ export const addedCapabilitiesRule: Rule = {
   fix: 'remove the capability from securityContext.capabilities.add; for traffic capture use the mesh\'s own init container or its CNI plugin',
   source: 'Pod Security Standards (baseline: capabilities; restricted: drop ALL, add at most NET_BIND_SERVICE); Istio and Linkerd injection templates',
   check(context: RuleContext): Finding[] {
+    if (!setsAnyField(context.spec, INIT_LISTS, CAPABILITIES_FIELD, true)) return NO_FINDINGS;
     const findings: Finding[] = [];
     for (const entry of containerEntries(context.spec, INIT_LISTS)) {
       const capabilities = securityContextOf(entry.container).capabilities;
