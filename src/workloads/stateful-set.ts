@@ -2,7 +2,7 @@ import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { ContainerDependency } from '../dependency';
 import { RunOnceInit, RunOnceInitProps, Sidecar, SidecarProps } from '../init-container';
-import { SidecarHost } from './host';
+import { SidecarHost, withoutInitContainers } from './host';
 import { SidecarWorkloadOptions } from './options';
 import { LifecycleSummary } from './summary';
 import { ISidecarWorkload } from './workload';
@@ -20,7 +20,7 @@ export class SidecarStatefulSet extends kplus.StatefulSet implements ISidecarWor
   private readonly _host: SidecarHost;
 
   constructor(scope: Construct, id: string, props: SidecarStatefulSetProps) {
-    super(scope, id, { ...props, initContainers: undefined });
+    super(scope, id, withoutInitContainers(props));
     this._host = new SidecarHost({
       construct: this,
       attachInit: p => super.addInitContainer(p),
