@@ -2,10 +2,10 @@ import { APP_THEN_INIT, containerEntries, ContainerEntry } from '../containers';
 import { Finding, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
 import { handlerFindings, HandlerOptions } from './_handlers';
-import { at, finding, isPlainObject, isSet } from './_util';
+import { at, finding, isPlainObject, isSet, isValidPortNumber } from './_util';
 
 const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
-type ProbeField = typeof PROBES[number];
+export type ProbeField = typeof PROBES[number];
 const PROBE_HANDLERS: HandlerOptions = { actions: ['exec', 'httpGet', 'tcpSocket', 'grpc'] };
 const NON_NEGATIVE = ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold'];
 
@@ -29,14 +29,54 @@ export const probesRule: Rule = {
       if (entry.role !== 'container' && entry.role !== 'sidecar') continue;
       for (const field of PROBES) {
         const probe = entry.container[field];
-        if (isPlainObject(probe)) findings.push(...probeFindings(entry, field, probe));
+        if (isPlainObject(probe) && !probeClearlyFine(probe, field)) findings.push(...probeFindings(entry, field, probe));
       }
     }
     return findings;
   },
 };
 
-function probeFindings(entry: ContainerEntry, field: ProbeField, probe: Record<string, any>): Finding[] {
+/**
+ * The common case decided without building paths and messages: one exec (with a command),
+ * httpGet or tcpSocket action with a port number and nothing unusual, non-negative timings, no
+ * probe-level grace period, and a successThreshold of 1 (or 0/absent) where that is required.
+ * Nothing `probeFindings` checks can fail then. False means "look closely", not "bad".
+ */
+export function probeClearlyFine(probe: Record<string, any>, field: ProbeField): boolean {
+  if (probe.grpc !== undefined || probe.terminationGracePeriodSeconds !== undefined) return false;
+  let actions = 0;
+  const exec = probe.exec;
+  if (exec !== undefined) {
+    if (!isPlainObject(exec) || !Array.isArray(exec.command) || exec.command.length === 0) return false;
+    actions++;
+  }
+  const httpGet = probe.httpGet;
+  if (httpGet !== undefined) {
+    if (!isPlainObject(httpGet) || !isPortNumber(httpGet.port) || httpGet.httpHeaders !== undefined) return false;
+    const scheme = httpGet.scheme;
+    if (scheme !== undefined && scheme !== 'HTTP' && scheme !== 'HTTPS') return false;
+    actions++;
+  }
+  const tcpSocket = probe.tcpSocket;
+  if (tcpSocket !== undefined) {
+    if (!isPlainObject(tcpSocket) || !isPortNumber(tcpSocket.port)) return false;
+    actions++;
+  }
+  if (actions !== 1) return false;
+  for (const key of NON_NEGATIVE) {
+    const value = probe[key];
+    if (value !== undefined && !(typeof value === 'number' && value >= 0)) return false;
+  }
+  const threshold = probe.successThreshold;
+  return field === 'readinessProbe' || threshold === undefined || threshold === 0 || threshold === 1;
+}
+
+function isPortNumber(value: unknown): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && isValidPortNumber(value);
+}
+
+/** Everything SC108 checks in one probe (exported for the test of `probeClearlyFine`). */
+export function probeFindings(entry: ContainerEntry, field: ProbeField, probe: Record<string, any>): Finding[] {
   const path = at(entry, field);
   const subject = `${entry.label} ${field}`;
   const findings = handlerFindings(probe, path, subject, PROBE_HANDLERS);

@@ -1,5 +1,8 @@
+import * as fc from 'fast-check';
 import { APP, cronJob, deployment, expectNoCrash, found, pod, run, SIDECAR } from './_helpers';
 import { probesRule } from '../../../src/rules/api';
+import { probeClearlyFine, probeFindings } from '../../../src/rules/api/sc108-probes';
+import { containerEntries } from '../../../src/rules/containers';
 
 const rules = [probesRule];
 const exec = { exec: { command: ['true'] } };
@@ -89,4 +92,48 @@ describe('SC108 probes', () => {
   });
 
   test('malformed input does not throw', () => expectNoCrash(rules));
+
+  test('a probe judged clearly fine without a look is one the whole check finds nothing in', () => {
+    const port = fc.constantFrom<unknown>(8080, 1, 65535, 0, 70000, -1, 80.5, 'http', 'Bad_Name', '8080', null, undefined);
+    const action = fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom<unknown>({ command: ['true'] }, { port: 8080 }, { port: 8443, scheme: 'HTTPS' }, { path: '/ready', port: 15021, scheme: 'HTTP' }) },
+      // One thing wrong (or unusual) each.
+      { weight: 2, arbitrary: fc.constantFrom<unknown>({ command: [] }, { port: 8080, scheme: 'http' }, { port: 8080, httpHeaders: [{ name: 'bad header' }] }, { port: 0 }, { port: 'Bad_Name' }) },
+      fc.record({ command: fc.constantFrom<unknown>(['true'], [], 'true', null, undefined) }),
+      fc.record({ port, scheme: fc.constantFrom<unknown>('HTTP', 'HTTPS', 'http', '', 7, undefined), httpHeaders: fc.constantFrom<unknown>(undefined, [], [{ name: 'X-Ok' }], [{ name: 'bad header' }]) }),
+      fc.record({ port }),
+      fc.constantFrom<unknown>(null, 'x', {}),
+    );
+    const timing = fc.oneof({ weight: 6, arbitrary: fc.constantFrom<unknown>(undefined, 0, 1, 3) }, { weight: 1, arbitrary: fc.constantFrom<unknown>(-1, 2.5, '1', null) });
+    const rarely = (value: fc.Arbitrary<unknown>) => fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: value });
+    const probe = fc.record({
+      exec: rarely(action),
+      httpGet: rarely(action),
+      tcpSocket: rarely(action),
+      grpc: rarely(fc.constantFrom<unknown>({ port: 9090 }, { port: 0 })),
+      initialDelaySeconds: timing,
+      timeoutSeconds: timing,
+      periodSeconds: timing,
+      successThreshold: timing,
+      failureThreshold: timing,
+      terminationGracePeriodSeconds: rarely(fc.constantFrom<unknown>(10, 0, -5)),
+    }).map(fields => Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)));
+    const field = fc.constantFrom('livenessProbe', 'readinessProbe', 'startupProbe');
+    const [entry] = containerEntries({ containers: [APP] });
+    let fine = 0;
+    fc.assert(fc.property(probe, field, (value, name) => {
+      if (!probeClearlyFine(value, name)) return;
+      fine++;
+      expect(probeFindings(entry, name, value)).toEqual([]);
+    }), { numRuns: 4000 });
+    // The shortcut is taken often enough for the comparison to mean something.
+    expect(fine).toBeGreaterThan(100);
+  });
+
+  test('probes as cdk8s-plus renders them are clearly fine', () => {
+    expect(probeClearlyFine({ httpGet: { path: '/ready', port: 8080, scheme: 'HTTP' }, failureThreshold: 30, periodSeconds: 2 }, 'startupProbe')).toBe(true);
+    expect(probeClearlyFine({ exec: { command: ['sh', '-c', 'test -f /ready'] }, failureThreshold: 3, periodSeconds: 1 }, 'startupProbe')).toBe(true);
+    expect(probeClearlyFine({ tcpSocket: { port: 15021 }, successThreshold: 2 }, 'readinessProbe')).toBe(true);
+    expect(probeClearlyFine({ tcpSocket: { port: 15021 }, successThreshold: 2 }, 'livenessProbe')).toBe(false);
+  });
 });
