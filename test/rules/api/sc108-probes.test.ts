@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import { APP, cronJob, deployment, expectNoCrash, found, pod, run, SIDECAR } from './_helpers';
 import { probesRule } from '../../../src/rules/api';
-import { probeClearlyFine, probeFindings } from '../../../src/rules/api/sc108-probes';
+import { probeClearlyFine, probeFindings, ProbeField } from '../../../src/rules/api/sc108-probes';
 import { containerEntries } from '../../../src/rules/containers';
 
 const rules = [probesRule];
@@ -118,7 +118,7 @@ describe('SC108 probes', () => {
       failureThreshold: timing,
       terminationGracePeriodSeconds: rarely(fc.constantFrom<unknown>(10, 0, -5)),
     }).map(fields => Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)));
-    const field = fc.constantFrom('livenessProbe', 'readinessProbe', 'startupProbe');
+    const field = fc.constantFrom<ProbeField>('livenessProbe', 'readinessProbe', 'startupProbe');
     const [entry] = containerEntries({ containers: [APP] });
     let fine = 0;
     fc.assert(fc.property(probe, field, (value, name) => {
