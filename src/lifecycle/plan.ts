@@ -92,50 +92,52 @@ export function planLifecycle(
   options?: PlanOptions & { readonly runsToCompletion?: boolean },
 ): LifecyclePlan {
   const declared = options ?? {};
-  const inits = indexedContainers(spec, 'initContainers');
-  const mains = indexedContainers(spec, 'containers');
   const gracePeriodSeconds = gracePeriodOf(spec?.terminationGracePeriodSeconds);
-  const shutdown = shutdownOrder(inits, mains, gracePeriodSeconds, declared);
   // A helper image alone in a Job is a one-shot command (`vault kv put`); beside real work it is
   // the legacy sidecar that never exits.
-  const helpers = declared.runsToCompletion === true ? mains.map(({ container }) => detectHelper(container.image) !== undefined) : NO_HELPERS;
-  return new Plan(
-    startupOrder(inits, mains),
-    shutdown,
-    gracePeriodSeconds,
-    shutdownNeeds(shutdown),
-    !(declared.runsToCompletion === true && helpers.some(h => h) && !helpers.every(h => h)),
-    spec,
-    version,
-  );
+  let jobCanComplete = true;
+  if (declared.runsToCompletion === true) {
+    const helpers = indexedContainers(spec, 'containers').map(({ container }) => detectHelper(container.image) !== undefined);
+    jobCanComplete = !(helpers.some(h => h) && !helpers.every(h => h));
+  }
+  return new Plan(spec, version, declared, gracePeriodSeconds, shutdownNeeds(spec, declared), jobCanComplete);
 }
 
 /**
- * A plan whose effective resources are worked out on first use: most readers only need the
- * order. A class rather than an object literal with a getter: V8 gives every such literal a
- * hidden class of its own, which made each plan leave about 3.5 KB of short-lived maps and
- * descriptors behind that survived into the old generation (35 MB over the 10,000 plans of the
- * lint bench, and each young-generation collection took 5-10 ms instead of 0.2 ms).
+ * A plan whose start and stop sequences and effective resources are worked out on first use: the
+ * rules mostly need the grace period and what the declared stops add up to. A class rather than
+ * an object literal with getters: V8 gives every such literal a hidden class of its own, which
+ * made each plan leave about 3.5 KB of short-lived maps and descriptors behind that survived into
+ * the old generation (35 MB over the 10,000 plans of the lint bench, and each young-generation
+ * collection took 5-10 ms instead of 0.2 ms).
  */
 class Plan implements LifecyclePlan {
+  private startupSteps: StartupStep[] | undefined = undefined;
+  private shutdownSteps: ShutdownStep[] | undefined = undefined;
   private totals: ResourceTotals | undefined = undefined;
 
   public constructor(
-    public readonly startup: StartupStep[],
-    public readonly shutdown: ShutdownStep[],
+    private readonly spec: any,
+    private readonly version: KubeVersion,
+    private readonly options: PlanOptions,
     public readonly gracePeriodSeconds: number,
     public readonly shutdownNeedsSeconds: number,
     public readonly jobCanComplete: boolean,
-    private readonly spec: any,
-    private readonly version: KubeVersion,
   ) {}
+
+  public get startup(): StartupStep[] {
+    return this.startupSteps ??= startupOrder(indexedContainers(this.spec, 'initContainers'), indexedContainers(this.spec, 'containers'));
+  }
+
+  public get shutdown(): ShutdownStep[] {
+    return this.shutdownSteps ??= shutdownOrder(
+      indexedContainers(this.spec, 'initContainers'), indexedContainers(this.spec, 'containers'), this.gracePeriodSeconds, this.options);
+  }
 
   public get effective(): ResourceTotals {
     return this.totals ??= effectiveResources(this.spec, this.version);
   }
 }
-
-const NO_HELPERS: boolean[] = [];
 
 interface IndexedContainer {
   readonly container: any;
@@ -168,7 +170,7 @@ function startupOrder(inits: IndexedContainer[], mains: IndexedContainer[]): Sta
 }
 
 /** Only a startupProbe (not readiness) holds back the next container; without one, "started" means running. */
-function sidecarGate(container: any): StartGate {
+export function sidecarGate(container: any): StartGate {
   const probe = container.startupProbe;
   return probe !== null && typeof probe === 'object' && !Array.isArray(probe) ? StartGate.STARTUP_PROBE : StartGate.STARTED;
 }
@@ -209,15 +211,18 @@ function shutdownOrder(
   return steps;
 }
 
-/** Main containers stop in parallel, so their step counts once; each sidecar step adds its drain. */
-function shutdownNeeds(shutdown: ShutdownStep[]): number {
-  // Steps are listed in order, so each step's entries are side by side: add up each step's longest.
-  let total = 0;
-  for (let i = 0; i < shutdown.length;) {
-    const step = shutdown[i].step;
-    let longest = 0;
-    for (; i < shutdown.length && shutdown[i].step === step; i++) longest = Math.max(longest, shutdown[i].needsSeconds);
-    total += longest;
+/**
+ * Seconds the declared stops need in all, as `shutdownOrder` lays them out: the main containers
+ * stop together, so the app stop time counts once (when there is a main container), and each
+ * sidecar stops after the one declared after it, so every drain adds up.
+ */
+function shutdownNeeds(spec: any, options: PlanOptions): number {
+  const mains = containerList(spec, 'containers');
+  let total = mains.some(isContainerObject) ? declaredSeconds(options.appStopSeconds) : 0;
+  const inits = containerList(spec, 'initContainers');
+  for (let i = 0; i < inits.length; i++) {
+    const container = inits[i];
+    if (isContainerObject(container) && isSidecar(container)) total += drainOf(options.drainSeconds, nameOf(container));
   }
   return total;
 }
@@ -248,8 +253,17 @@ function indexedContainers(spec: any, field: 'containers' | 'initContainers'): I
   const containers = containerList(spec, field);
   for (let index = 0; index < containers.length; index++) {
     const container = containers[index];
-    if (container === null || typeof container !== 'object' || Array.isArray(container)) continue;
-    indexed.push({ container, name: typeof container.name === 'string' ? container.name : '', index });
+    if (isContainerObject(container)) indexed.push({ container, name: nameOf(container), index });
   }
   return indexed;
+}
+
+/** Entries that are not objects are skipped; the API server could not even decode them. */
+function isContainerObject(container: unknown): container is Record<string, any> {
+  return container !== null && typeof container === 'object' && !Array.isArray(container);
+}
+
+/** A container without a string name is listed under the name `''`. */
+function nameOf(container: Record<string, any>): string {
+  return typeof container.name === 'string' ? container.name : '';
 }

@@ -99,8 +99,8 @@ export function withSharedEntries<T>(check: () => T, everyFieldSet = false): T {
  * `securityContext`, has one of them in its `securityContext`. Several rules look only at fields
  * that few pods set (env, lifecycle, resizePolicy, capabilities ...) and return at once when no
  * container has them: a rule that returns at once costs next to nothing, while one that walks
- * every container of thousands of objects gets hot enough for V8 to compile it. Worked out once
- * per object and list, like the entries.
+ * every container of thousands of objects gets hot enough for V8 to compile it. The entries come
+ * from the shared cache.
  */
 export function setsAnyField(spec: any, lists: readonly ContainerListField[], fields: readonly string[], securityContext = false): boolean {
   const cache = shared;
@@ -108,25 +108,24 @@ export function setsAnyField(spec: any, lists: readonly ContainerListField[], fi
     if (cache.everyFieldSet) return true;
     if (cache.spec !== spec) cache.reset(spec);
   }
-  for (const list of lists) {
-    const present = cache !== undefined ? cache.fieldsOf(list, securityContext) : fieldsOf(containerEntries(spec, [list]), securityContext);
-    for (const field of fields) if (present.has(field)) return true;
+  // A handful of direct look-ups: cheaper, for the few fields each rule names, than collecting
+  // every container's keys once and sharing them.
+  for (let l = 0; l < lists.length; l++) {
+    const entries = cache !== undefined ? cache.list(lists[l]) : containerEntries(spec, [lists[l]]);
+    for (let e = 0; e < entries.length; e++) {
+      const container = entries[e].container;
+      const owner = securityContext ? container.securityContext : container;
+      if (owner === null || typeof owner !== 'object') continue;
+      // Present means an own enumerable key, whatever its value: what `Object.keys` lists.
+      for (let f = 0; f < fields.length; f++) if (isEnumerable.call(owner, fields[f])) return true;
+    }
   }
   return false;
 }
 
-/** The fields present on the containers of one list, or in their security contexts. */
-function fieldsOf(entries: readonly ContainerEntry[], securityContext: boolean): Set<string> {
-  const present = new Set<string>();
-  for (const entry of entries) {
-    const owner = securityContext ? entry.container.securityContext : entry.container;
-    if (owner === null || typeof owner !== 'object') continue;
-    for (const field of Object.keys(owner)) present.add(field);
-  }
-  return present;
-}
+const isEnumerable = Object.prototype.propertyIsEnumerable;
 
-/** The entries of one pod spec: each list, each multi-list constant, the sidecars, and the fields set. */
+/** The entries of one pod spec: each list, each multi-list constant and the sidecars. */
 class SharedEntries {
   public spec: unknown = undefined;
   public containers: ContainerEntry[] | undefined = undefined;
@@ -136,9 +135,6 @@ class SharedEntries {
   public appThenInit: ContainerEntry[] | undefined = undefined;
   public all: ContainerEntry[] | undefined = undefined;
   public sidecars: ContainerEntry[] | undefined = undefined;
-  /** Per list: the fields its containers have, and the fields their security contexts have. */
-  private fields: Map<ContainerListField, Set<string>> | undefined = undefined;
-  private securityFields: Map<ContainerListField, Set<string>> | undefined = undefined;
 
   public constructor(public readonly everyFieldSet: boolean) {}
 
@@ -146,17 +142,6 @@ class SharedEntries {
     this.spec = spec;
     this.containers = this.initContainers = this.ephemeralContainers = undefined;
     this.initThenApp = this.appThenInit = this.all = this.sidecars = undefined;
-    this.fields = this.securityFields = undefined;
-  }
-
-  public fieldsOf(list: ContainerListField, securityContext: boolean): Set<string> {
-    const known = securityContext ? this.securityFields ??= new Map() : this.fields ??= new Map();
-    let present = known.get(list);
-    if (present === undefined) {
-      present = fieldsOf(this.list(list), securityContext);
-      known.set(list, present);
-    }
-    return present;
   }
 
   public list(list: ContainerListField): ContainerEntry[] {

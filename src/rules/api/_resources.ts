@@ -52,11 +52,13 @@ export function containerRequirementsClearlyFine(resources: Record<string, any>)
   if (!isPlainObject(requests)) return true;
   if (!namesAndAmountsFine(requests)) return false;
   if (!isPlainObject(limits)) return true;
-  for (const name of Object.keys(requests)) {
+  const names = Object.keys(requests);
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i];
     const request = requests[name];
     const limit = limits[name];
     if (request === undefined || limit === undefined || !Object.prototype.hasOwnProperty.call(limits, name)) continue;
-    if (amount(request) > amount(limit)) return false;
+    if (fineAmount(request)! > fineAmount(limit)!) return false;
   }
   return true;
 }
@@ -66,21 +68,39 @@ function plainOrAbsent(value: unknown): boolean {
 }
 
 function namesAndAmountsFine(list: Record<string, any>): boolean {
-  for (const name of Object.keys(list)) {
+  const names = Object.keys(list);
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i];
     const raw = list[name];
     if (raw === undefined) continue;
     if (name !== 'cpu' && name !== 'memory' && name !== 'ephemeral-storage') return false;
-    if (raw === null) continue;
-    const parsed = parseQuantity(raw);
-    if (parsed === undefined || parsed < 0n) return false;
+    if (fineAmount(raw) === undefined) return false;
   }
   return true;
 }
 
-/** A quantity already checked by `namesAndAmountsFine`, as readList stores it. */
-function amount(raw: unknown): Nanos {
-  return raw === null ? 0n : roundUpToMilli(parseQuantity(raw)!);
+/**
+ * A quantity as `readList` stores it (rounded up to a milli-unit; null is zero), or undefined when
+ * it is not a quantity or is negative. Remembered per text: rounding is bigint arithmetic, and a
+ * few texts (`100m`, `64Mi`) fill thousands of resource lists.
+ */
+function fineAmount(raw: unknown): Nanos | undefined {
+  if (raw === null) return 0n;
+  if (typeof raw !== 'string') return nonNegativeAmount(raw);
+  if (AMOUNTS.has(raw)) return AMOUNTS.get(raw);
+  const amount = nonNegativeAmount(raw);
+  if (AMOUNTS.size >= AMOUNTS_LIMIT) AMOUNTS.clear();
+  AMOUNTS.set(raw, amount);
+  return amount;
 }
+
+function nonNegativeAmount(raw: unknown): Nanos | undefined {
+  const parsed = parseQuantity(raw);
+  return parsed === undefined || parsed < 0n ? undefined : roundUpToMilli(parsed);
+}
+
+const AMOUNTS = new Map<string, Nanos | undefined>();
+const AMOUNTS_LIMIT = 4096;
 
 /** The quantity a ResourceValue holds, for messages. */
 export function showQuantity(value: ResourceValue): string {

@@ -5,7 +5,7 @@
  */
 import { isAtLeast, KubeVersion } from '../../version';
 import { ContainerEntry } from '../containers';
-import { Finding } from '../rule';
+import { Finding, NO_FINDINGS } from '../rule';
 import { at, finding, isPlainObject, isSet, listField, show, stringField } from './_util';
 
 /** First minor where ContainerRestartRules is on by default. */
@@ -27,7 +27,7 @@ export const CONTAINER_RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
  */
 export function restartPolicyRulesFindings(entry: ContainerEntry, version: KubeVersion): Finding[] {
   const raw = entry.container.restartPolicyRules;
-  if (!isSet(raw)) return [];
+  if (!isSet(raw)) return NO_FINDINGS;
   const path = at(entry, 'restartPolicyRules');
   if (!containerRestartRulesEnabled(version)) {
     return [finding(path,

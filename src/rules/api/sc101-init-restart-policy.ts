@@ -29,7 +29,8 @@ export const initRestartPolicyRule: Rule = {
           (newRules ? '' : ` (Kubernetes ${context.version.text})`),
           `use restartPolicy: Always to make ${nameOrPath(entry)} a sidecar, or remove restartPolicy for a run-once init container`));
       }
-      findings.push(...restartPolicyRulesFindings(entry, context.version));
+      const ruleFindings = restartPolicyRulesFindings(entry, context.version);
+      if (ruleFindings.length > 0) findings.push(...ruleFindings);
     }
     return findings;
   },

@@ -36,7 +36,8 @@ export const containerRestartPolicyRule: Rule = {
             `use Always, OnFailure or Never, or remove restartPolicy; to make ${nameOrPath(entry)} a native sidecar, move it to initContainers with restartPolicy: Always`));
         }
       }
-      findings.push(...restartPolicyRulesFindings(entry, context.version));
+      const ruleFindings = restartPolicyRulesFindings(entry, context.version);
+      if (ruleFindings.length > 0) findings.push(...ruleFindings);
     }
     return findings;
   },

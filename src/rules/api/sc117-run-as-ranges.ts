@@ -18,33 +18,36 @@ export const runAsRangesRule: Rule = {
     const findings: Finding[] = [];
     const pod = context.spec.securityContext;
     if (isPlainObject(pod)) {
-      for (const field of ['runAsUser', 'runAsGroup', 'fsGroup']) {
-        findings.push(...idFindings(pod[field], `securityContext.${field}`, `the pod securityContext ${field}`));
+      // Every rendered pod has a security context, so only an id out of range builds a path.
+      for (let i = 0; i < POD_ID_FIELDS.length; i++) {
+        const field = POD_ID_FIELDS[i];
+        if (outOfRange(pod[field])) findings.push(idFinding(pod[field], `securityContext.${field}`, `the pod securityContext ${field}`));
       }
-      (listField(pod.supplementalGroups) ?? []).forEach((gid, index) => {
-        findings.push(...idFindings(gid, `securityContext.supplementalGroups[${index}]`, 'the pod securityContext supplementalGroups'));
-      });
+      const groups = listField(pod.supplementalGroups) ?? [];
+      for (let index = 0; index < groups.length; index++) {
+        if (outOfRange(groups[index])) findings.push(idFinding(groups[index], `securityContext.supplementalGroups[${index}]`, 'the pod securityContext supplementalGroups'));
+      }
     }
     if (!setsAnyField(context.spec, ALL_LISTS, CONTAINER_ID_FIELDS, true)) return findings;
     for (const entry of containerEntries(context.spec)) {
       const sc = entry.container.securityContext;
       if (!isPlainObject(sc)) continue;
       for (const field of CONTAINER_ID_FIELDS) {
-        // Only an id out of range is worth building a path and a subject for.
-        if (outOfRange(sc[field])) findings.push(...idFindings(sc[field], at(entry, `securityContext.${field}`), `${entry.label} securityContext ${field}`));
+        if (outOfRange(sc[field])) findings.push(idFinding(sc[field], at(entry, `securityContext.${field}`), `${entry.label} securityContext ${field}`));
       }
     }
     return findings;
   },
 };
 
+const POD_ID_FIELDS = ['runAsUser', 'runAsGroup', 'fsGroup'];
 const CONTAINER_ID_FIELDS = ['runAsUser', 'runAsGroup'];
 
 function outOfRange(value: unknown): boolean {
   return typeof value === 'number' && Number.isInteger(value) && (value < 0 || value > MAX_INT32);
 }
 
-function idFindings(value: unknown, path: string, subject: string): Finding[] {
-  if (!outOfRange(value)) return [];
-  return [finding(path, `${subject} is ${value}, which must be between 0 and ${MAX_INT32}, inclusive`, 'use an id between 0 and 2147483647, e.g. 65532')];
+/** The finding for an id `outOfRange` turned away. */
+function idFinding(value: unknown, path: string, subject: string): Finding {
+  return finding(path, `${subject} is ${value}, which must be between 0 and ${MAX_INT32}, inclusive`, 'use an id between 0 and 2147483647, e.g. 65532');
 }

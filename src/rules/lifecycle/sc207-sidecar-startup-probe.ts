@@ -1,6 +1,6 @@
 import { detectHelper } from '../../lifecycle/helper-images';
-import { StartGate } from '../../lifecycle/plan';
-import { containerEntries, ContainerEntry, INIT_THEN_APP, nameOrPath } from '../containers';
+import { sidecarGate, StartGate } from '../../lifecycle/plan';
+import { containerEntries, ContainerEntry, INIT_THEN_APP, nameOrPath, sidecarEntries } from '../containers';
 import { Finding, NO_FINDINGS, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
 
@@ -19,35 +19,42 @@ export const sidecarStartupProbeRule: Rule = {
   fix: 'add a startupProbe that passes once the sidecar serves (its health endpoint, or tcpSocket on the port it listens on)',
   source: 'KEP-753 startup ordering; kubelet startup of restartable init containers',
   check(context: RuleContext): Finding[] {
-    const startup = context.plan.startup;
-    let findings: Finding[] | undefined;
-    let byPath: Map<string, ContainerEntry> | undefined;
-    for (let position = 0; position < startup.length; position++) {
-      const step = startup[position];
-      // Sidecars with a startupProbe gate on it, and the last container has nobody after it.
-      if (step.role !== 'sidecar' || step.gate !== StartGate.STARTED || position === startup.length - 1) continue;
-      byPath ??= new Map(containerEntries(context.spec, INIT_THEN_APP).map(entry => [entry.path, entry]));
-      const sidecar = byPath.get(step.path);
-      // A blocking postStart hook also holds back the next container (Linkerd's linkerd-await
-      // pattern); whoever wrote one chose their own gate.
-      if (sidecar === undefined || hasPostStart(sidecar.container)) continue;
-      const ports = containerPorts(sidecar.container);
-      if (ports.length === 0) continue;
-      const followers: ContainerEntry[] = [];
-      for (const later of startup.slice(position + 1)) {
-        const entry = byPath.get(later.path);
-        if (entry !== undefined) followers.push(entry);
-      }
-      if (followers.length === 0) continue;
-      (findings ??= []).push({
-        path: sidecar.path,
-        message: `${sidecar.label} exposes ${ports.length === 1 ? 'port' : 'ports'} ${ports.join(', ')} but has no startupProbe, so the kubelet starts the containers after it (${listFollowers(followers)}) as soon as its process runs, possibly before it listens`,
-        fix: startupProbeFix(sidecar, ports),
-      });
-    }
-    return findings ?? NO_FINDINGS;
+    // Most pods give every sidecar a startupProbe; then the start sequence need not be built.
+    if (!sidecarEntries(context.spec).some(entry => sidecarGate(entry.container) === StartGate.STARTED)) return NO_FINDINGS;
+    return startupProbeFindings(context);
   },
 };
+
+/** SC207's whole check, without the shortcut for pods whose sidecars all have a startupProbe. */
+export function startupProbeFindings(context: RuleContext): Finding[] {
+  const startup = context.plan.startup;
+  let findings: Finding[] | undefined;
+  let byPath: Map<string, ContainerEntry> | undefined;
+  for (let position = 0; position < startup.length; position++) {
+    const step = startup[position];
+    // Sidecars with a startupProbe gate on it, and the last container has nobody after it.
+    if (step.role !== 'sidecar' || step.gate !== StartGate.STARTED || position === startup.length - 1) continue;
+    byPath ??= new Map(containerEntries(context.spec, INIT_THEN_APP).map(entry => [entry.path, entry]));
+    const sidecar = byPath.get(step.path);
+    // A blocking postStart hook also holds back the next container (Linkerd's linkerd-await
+    // pattern); whoever wrote one chose their own gate.
+    if (sidecar === undefined || hasPostStart(sidecar.container)) continue;
+    const ports = containerPorts(sidecar.container);
+    if (ports.length === 0) continue;
+    const followers: ContainerEntry[] = [];
+    for (const later of startup.slice(position + 1)) {
+      const entry = byPath.get(later.path);
+      if (entry !== undefined) followers.push(entry);
+    }
+    if (followers.length === 0) continue;
+    (findings ??= []).push({
+      path: sidecar.path,
+      message: `${sidecar.label} exposes ${ports.length === 1 ? 'port' : 'ports'} ${ports.join(', ')} but has no startupProbe, so the kubelet starts the containers after it (${listFollowers(followers)}) as soon as its process runs, possibly before it listens`,
+      fix: startupProbeFix(sidecar, ports),
+    });
+  }
+  return findings ?? NO_FINDINGS;
+}
 
 /**
  * The distinct integer `containerPort`s a container declares, in declaration order. Malformed
