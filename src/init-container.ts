@@ -131,6 +131,14 @@ export abstract class InitContainerHandle {
   }
 
   /**
+   * How many dependencies were declared, without copying them.
+   * @internal
+   */
+  public get _dependencyCount(): number {
+    return this._dependencies.length;
+  }
+
+  /**
    * Declare that this container starts only after the given containers are started, ready or
    * completed. Checked at synth: cycles, targets of other workloads and conditions Kubernetes
    * cannot honour fail synth with a clear message.

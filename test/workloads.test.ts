@@ -6,6 +6,7 @@ import {
 } from '../src';
 import { podSpecOf, synthErrors, synthWorkload } from './helpers';
 import * as engineModule from '../src/rules/engine';
+import { SidecarHost } from '../src/workloads/host';
 
 const probe = () => kplus.Probe.fromHttpGet('/ready', { port: 9901 });
 
@@ -342,6 +343,20 @@ describe('Kubernetes version', () => {
     const chart = Testing.chart();
     expect(() => new SidecarPod(chart, 'pod', { kubernetesVersion: 'latest' })).toThrow(
       '[test/pod] kubernetesVersion "latest" is not a Kubernetes version; use "major.minor", e.g. "1.33"');
+  });
+
+  test('workloads side by side each keep their own version, whichever was read last', () => {
+    const chart = Testing.chart();
+    const versions = ['1.33', '1.33', '1.27', '1.33', ' 1.27 '].map((kubernetesVersion, i) => {
+      const pod = new SidecarPod(chart, `pod${i}`, { kubernetesVersion });
+      pod.addSidecar({ name: 'proxy', image: 'proxy:1' });
+      pod.addContainer({ name: 'app', image: 'app:1' });
+      return SidecarHost.of(pod)!.version.text;
+    });
+    expect(versions).toEqual(['1.33', '1.33', '1.27', '1.33', '1.27']);
+    expect(synthErrors(chart).map(message => message.slice(0, message.indexOf(']') + 1))).toEqual(['[test/pod2]', '[test/pod4]']);
+    // A bad version right after a good one is still read, and named.
+    expect(() => new SidecarPod(chart, 'late', { kubernetesVersion: '1.x' })).toThrow('[test/late] kubernetesVersion "1.x" is not');
   });
 });
 

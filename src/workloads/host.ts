@@ -68,9 +68,7 @@ export class SidecarHost {
 
   constructor(private readonly workload: HostedWorkload, options: SidecarWorkloadOptions) {
     const scope = workload.construct;
-    const contextVersion = scope.node.tryGetContext(KUBERNETES_VERSION_CONTEXT);
-    this.version = parseKubeVersion(options.kubernetesVersion ?? contextVersion,
-      `[${scope.node.path}] kubernetesVersion`);
+    this.version = workloadVersion(options.kubernetesVersion ?? scope.node.tryGetContext(KUBERNETES_VERSION_CONTEXT), scope);
     this.appStopTime = options.appStopTime ?? DEFAULT_APP_STOP;
     this.suppressions = [...options.suppressions ?? []];
     scope.node.addValidation({ validate: () => this.validate() });
@@ -182,6 +180,7 @@ export class SidecarHost {
 
   /** The handles in derived start order (declaration order when the graph is unusable). */
   public orderedHandles(): InitContainerHandle[] {
+    if (!this.declaresDependencies()) return this.handles.slice();
     const after = this.dependencyEdges();
     return startupOrder(this.handles.length, after).order.map(i => this.handles[i]);
   }
@@ -237,6 +236,11 @@ export class SidecarHost {
     return manifest;
   }
 
+  /** Whether any dependency was declared at all: most workloads declare none. */
+  private declaresDependencies(): boolean {
+    return this.mainDependencies !== undefined || this.handles.some(handle => handle._dependencyCount > 0);
+  }
+
   /** For each handle (by declaration index), the indices of the handles of this workload it waits for. */
   private dependencyEdges(): number[][] {
     const edges: number[][] = [];
@@ -261,19 +265,21 @@ export class SidecarHost {
    * them twice; they change only when a handle is added or moved, and drain times are fixed.
    */
   private stopTimes(): StopTimes {
-    if (this.stops === undefined) {
-      const sidecars = this.sidecars;
-      const drains: Record<string, number> = {};
-      for (const sidecar of sidecars) drains[sidecar.name] = Math.ceil(sidecar.drainTime.toSeconds());
-      const appStop = Math.ceil(this.appStopTime.toSeconds());
-      this.stops = {
-        drains,
-        annotation: sidecars.length === 0 ? undefined : formatDrainAnnotation(drains),
-        appStop: String(appStop),
-        gracePeriod: Object.values(drains).reduce((a, b) => a + b, appStop),
-      };
-    }
-    return this.stops;
+    // Asked twice per render and worked out once: kept apart, the cached path stays small for V8.
+    return this.stops ??= this.deriveStopTimes();
+  }
+
+  private deriveStopTimes(): StopTimes {
+    const sidecars = this.sidecars;
+    const drains: Record<string, number> = {};
+    for (const sidecar of sidecars) drains[sidecar.name] = Math.ceil(sidecar.drainTime.toSeconds());
+    const appStop = Math.ceil(this.appStopTime.toSeconds());
+    return {
+      drains,
+      annotation: sidecars.length === 0 ? undefined : formatDrainAnnotation(drains),
+      appStop: String(appStop),
+      gracePeriod: Object.values(drains).reduce((a, b) => a + b, appStop),
+    };
   }
 
   /** Written at render time, so the annotations always match the sidecars as they are then. */
@@ -353,6 +359,7 @@ export class SidecarHost {
   /** SC201-SC204: what the typed dependencies ask that Kubernetes cannot do. */
   private dependencyErrors(): string[] {
     const messages: string[] = [];
+    if (!this.declaresDependencies()) return messages;
     const own = new Set(this.handles);
     const mains = new Set(this.workload.construct.containers);
     const check = (dependent: string, dependencies: ContainerDependency[]) => {
@@ -413,6 +420,19 @@ interface StopTimes {
   readonly appStop: string;
   readonly gracePeriod: number;
 }
+
+/**
+ * The target version of a workload. Every workload of an app usually names the same one, so the
+ * last text read is remembered, and the construct path for an error is only built on an error.
+ */
+function workloadVersion(text: string | undefined, scope: IConstruct): KubeVersion {
+  if (lastVersion !== undefined && lastVersion.text === text) return lastVersion.version;
+  const version = parseKubeVersion(text, `[${scope.node.path}] kubernetesVersion`);
+  lastVersion = { text, version };
+  return version;
+}
+
+let lastVersion: { readonly text: string | undefined; readonly version: KubeVersion } | undefined;
 
 const HOSTS = new WeakMap<IConstruct, SidecarHost>();
 /** The hosts of each chart (or construct tree without one), in creation order. */

@@ -87,11 +87,13 @@ function namesAndAmountsFine(list: Record<string, any>): boolean {
 function fineAmount(raw: unknown): Nanos | undefined {
   if (raw === null) return 0n;
   if (typeof raw !== 'string') return nonNegativeAmount(raw);
-  if (AMOUNTS.has(raw)) return AMOUNTS.get(raw);
-  const amount = nonNegativeAmount(raw);
-  if (AMOUNTS.size >= AMOUNTS_LIMIT) AMOUNTS.clear();
-  AMOUNTS.set(raw, amount);
-  return amount;
+  let amount = AMOUNTS.get(raw);
+  if (amount === undefined) {
+    amount = nonNegativeAmount(raw) ?? NOT_FINE;
+    if (AMOUNTS.size >= AMOUNTS_LIMIT) AMOUNTS.clear();
+    AMOUNTS.set(raw, amount);
+  }
+  return amount === NOT_FINE ? undefined : amount;
 }
 
 function nonNegativeAmount(raw: unknown): Nanos | undefined {
@@ -99,7 +101,9 @@ function nonNegativeAmount(raw: unknown): Nanos | undefined {
   return parsed === undefined || parsed < 0n ? undefined : roundUpToMilli(parsed);
 }
 
-const AMOUNTS = new Map<string, Nanos | undefined>();
+/** Stands for "not a quantity, or negative" in `AMOUNTS`, so that one look-up answers. */
+const NOT_FINE = -1n;
+const AMOUNTS = new Map<string, Nanos>();
 const AMOUNTS_LIMIT = 4096;
 
 /** The quantity a ResourceValue holds, for messages. */
