@@ -49,7 +49,9 @@ const ROLE_WORDS: Record<ContainerRole, string> = {
  * The containers of a pod spec in list order (regular, then init, then ephemeral by default).
  * Entries that are not objects are passed over: the API server cannot even decode them, and
  * that is not something a field rule can point at. Pass one of the list constants above: inside
- * `withSharedEntries` the answer for each constant is built once per pod spec.
+ * `withSharedEntries` the answer for each constant is built once per pod spec. The rules that
+ * every object reaches walk the entries with an index rather than `for...of`: they run mostly
+ * before V8 compiles them, and there each `for...of` step builds an iterator result.
  */
 export function containerEntries(spec: any, lists: readonly ContainerListField[] = ALL_LISTS): ContainerEntry[] {
   if (spec === null || typeof spec !== 'object') return [];

@@ -20,7 +20,9 @@ export const initRestartPolicyRule: Rule = {
     const findings: Finding[] = [];
     const newRules = containerRestartRulesEnabled(context.version);
     const allowed = newRules ? CONTAINER_RESTART_POLICIES : ['Always'];
-    for (const entry of containerEntries(context.spec, INIT_LISTS)) {
+    const entries = containerEntries(context.spec, INIT_LISTS);
+    for (let entryIndex = 0; entryIndex < entries.length; entryIndex++) {
+      const entry = entries[entryIndex];
       const value = entry.container.restartPolicy;
       // A non-string value fails to decode at all; that is not a field rule's finding.
       if (typeof value === 'string' && !allowed.includes(value)) {

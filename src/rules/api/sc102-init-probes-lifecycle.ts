@@ -19,7 +19,9 @@ export const initProbesLifecycleRule: Rule = {
   source: 'validateInitContainers (pkg/apis/core/validation/validation.go)',
   check(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
-    for (const entry of containerEntries(context.spec, INIT_LISTS)) {
+    const entries = containerEntries(context.spec, INIT_LISTS);
+    for (let entryIndex = 0; entryIndex < entries.length; entryIndex++) {
+      const entry = entries[entryIndex];
       if (entry.role !== 'init') continue;
       if (effectiveLifecycle(entry.container.lifecycle, context.version) !== undefined) {
         findings.push(forbidden(entry, 'lifecycle'));

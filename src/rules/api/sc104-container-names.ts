@@ -16,7 +16,9 @@ export const containerNamesRule: Rule = {
   source: 'validateContainerCommon, ValidateDNS1123Label (pkg/apis/core/validation/validation.go)',
   check(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
-    for (const entry of containerEntries(context.spec)) {
+    const entries = containerEntries(context.spec);
+    for (let entryIndex = 0; entryIndex < entries.length; entryIndex++) {
+      const entry = entries[entryIndex];
       const name = stringField(entry.container.name);
       if (name === undefined) continue;
       if (name === '') {

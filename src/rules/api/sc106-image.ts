@@ -16,7 +16,9 @@ export const imageRule: Rule = {
   source: 'validateContainerCommon, validateContainerOnlyForPod (pkg/apis/core/validation/validation.go)',
   check(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
-    for (const entry of containerEntries(context.spec)) {
+    const entries = containerEntries(context.spec);
+    for (let entryIndex = 0; entryIndex < entries.length; entryIndex++) {
+      const entry = entries[entryIndex];
       const image = stringField(entry.container.image);
       if (image === undefined) continue;
       if (image === '') {

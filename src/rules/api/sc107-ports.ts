@@ -34,7 +34,9 @@ export const portsRule: Rule = {
     const findings: Finding[] = [];
     const hostNetwork = context.spec.hostNetwork === true;
     let regularHostPorts: Set<string> | undefined;
-    for (const entry of containerEntries(context.spec)) {
+    const entries = containerEntries(context.spec);
+    for (let entryIndex = 0; entryIndex < entries.length; entryIndex++) {
+      const entry = entries[entryIndex];
       // SetDefaults_Pod (Pods only, not templates): with hostNetwork a missing hostPort becomes containerPort.
       const defaultHostPorts = context.isPod && hostNetwork && entry.role !== 'ephemeral';
       const ports = readPorts(entry, defaultHostPorts);

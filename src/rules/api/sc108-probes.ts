@@ -25,9 +25,12 @@ export const probesRule: Rule = {
   source: 'validateProbe, validateLivenessProbe, validateReadinessProbe, validateStartupProbe, validateHandler (pkg/apis/core/validation/validation.go); SetDefaults_Probe (pkg/apis/core/v1/defaults.go)',
   check(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
-    for (const entry of containerEntries(context.spec, APP_THEN_INIT)) {
+    const entries = containerEntries(context.spec, APP_THEN_INIT);
+    for (let entryIndex = 0; entryIndex < entries.length; entryIndex++) {
+      const entry = entries[entryIndex];
       if (entry.role !== 'container' && entry.role !== 'sidecar') continue;
-      for (const field of PROBES) {
+      for (let p = 0; p < PROBES.length; p++) {
+        const field = PROBES[p];
         const probe = entry.container[field];
         if (isPlainObject(probe) && !probeClearlyFine(probe, field)) findings.push(...probeFindings(entry, field, probe));
       }

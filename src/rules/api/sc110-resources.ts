@@ -21,7 +21,9 @@ export const resourcesRule: Rule = {
   source: 'ValidateContainerResourceRequirements, validateResourceRequirements, ValidateResourceQuantityValue, validateContainerResourceName (pkg/apis/core/validation/validation.go); SetDefaults_Pod (pkg/apis/core/v1/defaults.go)',
   check(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
-    for (const entry of containerEntries(context.spec)) {
+    const entries = containerEntries(context.spec);
+    for (let entryIndex = 0; entryIndex < entries.length; entryIndex++) {
+      const entry = entries[entryIndex];
       const resources = entry.container.resources;
       if (!isPlainObject(resources) || containerRequirementsClearlyFine(resources)) continue;
       const defaultRequests = context.isPod && entry.role !== 'ephemeral';

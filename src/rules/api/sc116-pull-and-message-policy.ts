@@ -20,7 +20,9 @@ export const pullAndMessagePolicyRule: Rule = {
   source: 'validatePullPolicy, validateContainerCommon (pkg/apis/core/validation/validation.go); SetDefaults_Container (pkg/apis/core/v1/defaults.go)',
   check(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
-    for (const entry of containerEntries(context.spec)) {
+    const entries = containerEntries(context.spec);
+    for (let entryIndex = 0; entryIndex < entries.length; entryIndex++) {
+      const entry = entries[entryIndex];
       const pull = stringField(entry.container.imagePullPolicy);
       if (pull !== undefined && pull !== '' && !PULL_POLICIES.includes(pull)) {
         findings.push(finding(at(entry, 'imagePullPolicy'),

@@ -21,7 +21,9 @@ export const reservedPortRule: Rule = {
     const findings: Finding[] = [];
     for (const mesh of podMeshes(context)) {
       const reserved = new Map(mesh.facts.reservedPorts.map(r => [r.port, r]));
-      for (const entry of containerEntries(context.spec, INIT_THEN_APP)) {
+      const entries = containerEntries(context.spec, INIT_THEN_APP);
+      for (let entryIndex = 0; entryIndex < entries.length; entryIndex++) {
+        const entry = entries[entryIndex];
         if (isMeshContainer(entry, mesh)) continue;
         const ports = entry.container.ports;
         if (!Array.isArray(ports)) continue;

@@ -22,7 +22,9 @@ export const proxyUidRule: Rule = {
     const podUser = securityContextOf(spec).runAsUser;
     const findings: Finding[] = [];
     for (const mesh of podMeshes(context)) {
-      for (const entry of containerEntries(spec, INIT_THEN_APP)) {
+      const entries = containerEntries(spec, INIT_THEN_APP);
+      for (let entryIndex = 0; entryIndex < entries.length; entryIndex++) {
+        const entry = entries[entryIndex];
         if (isMeshContainer(entry, mesh)) continue;
         const own = securityContextOf(entry.container).runAsUser;
         const fromContainer = isSet(own);

@@ -16,12 +16,14 @@ export const sidecarRequestsRule: Rule = {
   source: 'KEP-753 resource calculation; SetDefaults_Pod (pkg/apis/core/v1/defaults.go); scheduler NodeResourcesFit',
   check(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
-    for (const entry of containerEntries(context.spec, INIT_LISTS)) {
+    const entries = containerEntries(context.spec, INIT_LISTS);
+    for (let entryIndex = 0; entryIndex < entries.length; entryIndex++) {
+      const entry = entries[entryIndex];
       if (entry.role !== 'sidecar') continue;
       const resources = isPlainObject(entry.container.resources) ? entry.container.resources : {};
       let missing: string[] | undefined;
-      for (const name of EXPECTED) {
-        if (!declares(resources.requests, name) && !declares(resources.limits, name)) (missing ??= []).push(name);
+      for (let i = 0; i < EXPECTED.length; i++) {
+        if (!declares(resources.requests, EXPECTED[i]) && !declares(resources.limits, EXPECTED[i])) (missing ??= []).push(EXPECTED[i]);
       }
       if (missing === undefined) continue;
       const requests = resources.requests === undefined || resources.requests === null ? 'not set' : show(resources.requests);

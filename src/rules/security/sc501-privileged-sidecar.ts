@@ -13,7 +13,9 @@ export const privilegedSidecarRule: Rule = {
   source: 'Pod Security Standards (baseline: privileged containers); KEP-753',
   check(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
-    for (const entry of sidecarEntries(context.spec)) {
+    const entries = sidecarEntries(context.spec);
+    for (let entryIndex = 0; entryIndex < entries.length; entryIndex++) {
+      const entry = entries[entryIndex];
       if (securityContextOf(entry.container).privileged !== true) continue;
       findings.push({
         path: `${entry.path}.securityContext.privileged`,

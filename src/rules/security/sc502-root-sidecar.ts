@@ -17,9 +17,10 @@ export const rootSidecarRule: Rule = {
     if (isPlainObject(spec.os) && spec.os.name === 'windows') return [];
     const pod = securityContextOf(spec);
     const findings: Finding[] = [];
-    for (const entry of sidecarEntries(spec)) {
+    const entries = sidecarEntries(spec);
+    for (let entryIndex = 0; entryIndex < entries.length; entryIndex++) {
+      const entry = entries[entryIndex];
       const own = securityContextOf(entry.container);
-      const who = nameOrPath(entry);
       const fromContainer = isSet(own.runAsUser);
       const runAsUser = fromContainer ? own.runAsUser : pod.runAsUser;
       if (runAsUser === 0) {
@@ -27,12 +28,12 @@ export const rootSidecarRule: Rule = {
           ? {
             path: `${entry.path}.securityContext.runAsUser`,
             message: `${entry.label} runs as root: securityContext.runAsUser is 0`,
-            fix: `set securityContext.runAsUser on ${who} to a non-zero UID and runAsNonRoot to true`,
+            fix: `set securityContext.runAsUser on ${nameOrPath(entry)} to a non-zero UID and runAsNonRoot to true`,
           }
           : {
             path: 'securityContext.runAsUser',
             message: `${entry.label} runs as root: it inherits the pod's securityContext.runAsUser 0 and sets no runAsUser of its own`,
-            fix: `set a non-zero securityContext.runAsUser on the pod, or on ${who} to override it`,
+            fix: `set a non-zero securityContext.runAsUser on the pod, or on ${nameOrPath(entry)} to override it`,
           });
         continue;
       }
@@ -45,12 +46,12 @@ export const rootSidecarRule: Rule = {
         ? {
           path: `${entry.path}.securityContext.runAsNonRoot`,
           message: `${entry.label} may run as root: securityContext.runAsNonRoot is false and no runAsUser is set, so the image's user applies`,
-          fix: `set securityContext.runAsNonRoot to true on ${who}, with a non-zero runAsUser if the image's user is root`,
+          fix: `set securityContext.runAsNonRoot to true on ${nameOrPath(entry)}, with a non-zero runAsUser if the image's user is root`,
         }
         : {
           path: 'securityContext.runAsNonRoot',
           message: `${entry.label} may run as root: it inherits the pod's securityContext.runAsNonRoot false and no runAsUser is set, so the image's user applies`,
-          fix: `set securityContext.runAsNonRoot to true on the pod or on ${who}, with a non-zero runAsUser if the image's user is root`,
+          fix: `set securityContext.runAsNonRoot to true on the pod or on ${nameOrPath(entry)}, with a non-zero runAsUser if the image's user is root`,
         });
     }
     return findings;

@@ -13,7 +13,9 @@ export const sidecarPrivilegeEscalationRule: Rule = {
   source: 'Pod Security Standards (restricted: privilege escalation); Linux no_new_privs',
   check(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
-    for (const entry of sidecarEntries(context.spec)) {
+    const entries = sidecarEntries(context.spec);
+    for (let entryIndex = 0; entryIndex < entries.length; entryIndex++) {
+      const entry = entries[entryIndex];
       const securityContext = securityContextOf(entry.container);
       if (securityContext.allowPrivilegeEscalation !== true || securityContext.privileged === true) continue;
       findings.push({

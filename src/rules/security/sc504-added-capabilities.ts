@@ -20,7 +20,9 @@ export const addedCapabilitiesRule: Rule = {
   check(context: RuleContext): Finding[] {
     if (!setsAnyField(context.spec, INIT_LISTS, CAPABILITIES_FIELD, true)) return NO_FINDINGS;
     const findings: Finding[] = [];
-    for (const entry of containerEntries(context.spec, INIT_LISTS)) {
+    const entries = containerEntries(context.spec, INIT_LISTS);
+    for (let entryIndex = 0; entryIndex < entries.length; entryIndex++) {
+      const entry = entries[entryIndex];
       const capabilities = securityContextOf(entry.container).capabilities;
       if (!isPlainObject(capabilities) || !Array.isArray(capabilities.add)) continue;
       const meshInit = isKnownMeshInit(entry);
