@@ -23,6 +23,18 @@ export function parseKubeVersion(text: string | undefined, where = 'kubernetesVe
   return { major: Number(match[1]), minor: Number(match[2]), text: `${match[1]}.${match[2]}` };
 }
 
+/**
+ * `parseKubeVersion` for callers that read the same text object after object (every workload of
+ * an app, every manifest of a stream): the last text read is remembered, and `where` is only
+ * asked for when the text is not a version.
+ */
+export function parseKubeVersionAgain(text: string | undefined, where: () => string = () => 'kubernetesVersion'): KubeVersion {
+  if (lastRead === undefined || lastRead.text !== text) lastRead = { text, version: parseKubeVersion(text, where()) };
+  return lastRead.version;
+}
+
+let lastRead: { readonly text: string | undefined; readonly version: KubeVersion } | undefined;
+
 /** Whether `version` is at least `1.<minor>`. */
 export function isAtLeast(version: KubeVersion, minor: number): boolean {
   return version.major > 1 || (version.major === 1 && version.minor >= minor);

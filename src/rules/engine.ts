@@ -2,7 +2,7 @@ import { withSharedEntries } from './containers';
 import { DeclaredStops, readDeclaredStops } from '../lifecycle/declared-stops';
 import { LifecyclePlan, planLifecycle, ResourceTotals } from '../lifecycle/plan';
 import { LocatedPodSpec, locatePodSpec } from '../lifecycle/pod-spec';
-import { KubeVersion, parseKubeVersion } from '../version';
+import { KubeVersion, parseKubeVersionAgain } from '../version';
 import { RULES } from './pack';
 import { Finding, Rule, RuleContext } from './rule';
 import { resolveSuppressions, SuppressionInput } from './suppressions';
@@ -56,7 +56,7 @@ export class ManifestValidator {
  */
 export function validateManifests(manifests: any[], options: ValidationOptions = {}, engine: EngineOptions = {}): Violation[] {
   const run: EngineRun = {
-    version: versionOf(options.kubernetesVersion),
+    version: parseKubeVersionAgain(options.kubernetesVersion),
     options,
     rules: engine.rules ?? RULES,
     fromConstructs: engine.fromConstructs ?? false,
@@ -67,14 +67,6 @@ export function validateManifests(manifests: any[], options: ValidationOptions =
   const list = Array.isArray(manifests) ? manifests : [manifests];
   for (const manifest of list) validateExpanded(manifest, run, violations);
   return violations;
-}
-
-/** The last version parsed: callers validate object after object for the same target. */
-let lastVersion: { readonly text: string | undefined; readonly version: KubeVersion } | undefined;
-
-function versionOf(text: string | undefined): KubeVersion {
-  if (lastVersion === undefined || lastVersion.text !== text) lastVersion = { text, version: parseKubeVersion(text) };
-  return lastVersion.version;
 }
 
 /** What stays the same for every object of one `validateManifests` call. */

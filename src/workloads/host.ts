@@ -14,7 +14,7 @@ import { formatTotals } from '../lifecycle/resources';
 import { startupOrder } from '../ordering';
 import { formatViolation, validateManifests } from '../rules/engine';
 import { Severity, Violation } from '../rules/violation';
-import { KubeVersion, parseKubeVersion } from '../version';
+import { KubeVersion, parseKubeVersionAgain } from '../version';
 
 /** Default stop time of the main containers: Kubernetes' own default grace period. */
 const DEFAULT_APP_STOP = Duration.seconds(30);
@@ -68,7 +68,9 @@ export class SidecarHost {
 
   constructor(private readonly workload: HostedWorkload, options: SidecarWorkloadOptions) {
     const scope = workload.construct;
-    this.version = workloadVersion(options.kubernetesVersion ?? scope.node.tryGetContext(KUBERNETES_VERSION_CONTEXT), scope);
+    // Every workload of an app usually names the same version; the path is built only for an error.
+    this.version = parseKubeVersionAgain(options.kubernetesVersion ?? scope.node.tryGetContext(KUBERNETES_VERSION_CONTEXT),
+      () => `[${scope.node.path}] kubernetesVersion`);
     this.appStopTime = options.appStopTime ?? DEFAULT_APP_STOP;
     this.suppressions = [...options.suppressions ?? []];
     scope.node.addValidation({ validate: () => this.validate() });
@@ -420,19 +422,6 @@ interface StopTimes {
   readonly appStop: string;
   readonly gracePeriod: number;
 }
-
-/**
- * The target version of a workload. Every workload of an app usually names the same one, so the
- * last text read is remembered, and the construct path for an error is only built on an error.
- */
-function workloadVersion(text: string | undefined, scope: IConstruct): KubeVersion {
-  if (lastVersion !== undefined && lastVersion.text === text) return lastVersion.version;
-  const version = parseKubeVersion(text, `[${scope.node.path}] kubernetesVersion`);
-  lastVersion = { text, version };
-  return version;
-}
-
-let lastVersion: { readonly text: string | undefined; readonly version: KubeVersion } | undefined;
 
 const HOSTS = new WeakMap<IConstruct, SidecarHost>();
 /** The hosts of each chart (or construct tree without one), in creation order. */
