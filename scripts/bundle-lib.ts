@@ -2,7 +2,9 @@
 //
 // - lib/index.js, what `require('cdk8s-sidecars')` loads. Loading the library's ~100 compiled
 //   modules one by one cost about 30 ms of every synth (resolving, reading and wrapping each
-//   file); the single file loads in about half that.
+//   file); the single file loads in about half that. Its entry defines each export as a getter
+//   that runs its module on first use, as aws-cdk-lib does for its submodules: an app that uses
+//   only SidecarDeployment never compiles the presets, the meshes or the other workloads.
 // - lib/cli/main.js, the `cdk8s-sidecars` command: a small lint starts 15-30 ms sooner.
 //
 // The input is jsii's own output, so the runtime type information jsii adds to every class (what
@@ -15,7 +17,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { buildSync } from 'esbuild';
+import { build, Plugin } from 'esbuild';
 
 const ROOT = path.join(__dirname, '..');
 const LIB = path.join(ROOT, 'lib');
@@ -23,16 +25,17 @@ const LIB = path.join(ROOT, 'lib');
 const BANNER = '// cdk8s-sidecars: bundled into one file by scripts/bundle-lib.ts';
 const JSII_RTTI = Symbol.for('jsii.rtti');
 
-function main(): void {
-  bundle(path.join(LIB, 'index.js'), checkLibrary);
-  bundle(path.join(LIB, 'cli', 'main.js'), checkCommand);
+async function main(): Promise<void> {
+  await bundle(path.join(LIB, 'index.js'), checkLibrary, { lazyEntry: true });
+  await bundle(path.join(LIB, 'cli', 'main.js'), checkCommand, { lazyEntry: false });
 }
 
 /**
- * Bundle `entry` into a staged file beside it, let `check` compare the two (it may amend the
- * staged file), then put the staged file and its source map in the entry's place.
+ * Bundle `entry` into a staged file beside it, let `check` compare the two, then put the staged
+ * file and its source map in the entry's place. With `lazyEntry`, the bundle starts from
+ * `lazyIndex()` instead of the entry's own code, and every module gets its class names back.
  */
-function bundle(entry: string, check: (entry: string, staged: string) => void): void {
+async function bundle(entry: string, check: (entry: string, staged: string) => void, options: { lazyEntry: boolean }): Promise<void> {
   const shown = path.relative(ROOT, entry);
   if (!fs.existsSync(entry)) throw new Error(`${shown} is missing: run the compile task first`);
   if (fs.readFileSync(entry, 'utf8').slice(0, 200).includes(BANNER)) {
@@ -42,8 +45,11 @@ function bundle(entry: string, check: (entry: string, staged: string) => void): 
   const staged = entry.replace(/\.js$/, '.bundle.js');
   const base = path.basename(entry);
   try {
-    buildSync({
-      entryPoints: [entry],
+    // esbuild runs plugins only in its asynchronous API
+    await build({
+      ...options.lazyEntry
+        ? { stdin: { contents: lazyIndex(entry), resolveDir: path.dirname(entry), sourcefile: base, loader: 'js' }, plugins: [restoreClassNames] }
+        : { entryPoints: [entry] },
       outfile: staged,
       bundle: true,
       platform: 'node',
@@ -53,7 +59,8 @@ function bundle(entry: string, check: (entry: string, staged: string) => void): 
       packages: 'external',
       // Reads each module's own source map, so the bundle's map still leads to src/*.ts.
       sourcemap: 'linked',
-      banner: { js: BANNER },
+      // the library's banner opens with the file's "use strict", as its entry has none of its own
+      banner: { js: options.lazyEntry ? `${BANNER}\n"use strict";\n${RESTORE_NAMES_FUNCTION}` : BANNER },
       logLevel: 'warning',
     });
     check(entry, staged);
@@ -73,11 +80,82 @@ function bundle(entry: string, check: (entry: string, staged: string) => void): 
 }
 
 function checkLibrary(entry: string, staged: string): void {
-  const expected = exportsOf(entry);
-  restoreClassNames(staged, expected, exportsOf(staged));
-  const problems = compareExports(expected, exportsOf(staged));
+  const problems = compareExports(exportsOf(entry), exportsOf(staged));
   if (problems.length > 0) throw new Error(`the bundle does not match lib/index.js:\n  ${problems.join('\n  ')}`);
+  // A class that only another module loaded (never read through its export) has its name too.
+  const probe = `const lib = require(${JSON.stringify(staged)});
+    const chart = new (require('cdk8s').Chart)(new (require('cdk8s').App)(), 'probe');
+    const sidecar = new lib.SidecarDeployment(chart, 'w', { containers: [{ image: 'app:1' }] }).addSidecar({ name: 'proxy', image: 'proxy:1' });
+    process.stdout.write(sidecar.constructor.name);`;
+  const named = spawnSync(process.execPath, ['-e', probe], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  if (named.stdout !== 'Sidecar') throw new Error(`a sidecar made by the bundle is a "${named.stdout}", not a "Sidecar": ${named.stderr.split('\n')[0]}`);
 }
+
+/**
+ * The library bundle's entry: each runtime export of lib/index.js as an enumerable getter that
+ * loads its module on first use. The exports come from src/index.ts (only `export * from` and
+ * `export { ... } from` lines, in order, the first of two equal names winning, as TypeScript's
+ * `export *` does) and the names from each compiled module; `checkLibrary` then compares the
+ * bundle with lib/index.js export by export.
+ */
+function lazyIndex(entry: string): string {
+  const source = path.join(ROOT, 'src', 'index.ts');
+  const taken = new Set<string>();
+  const lines = ['Object.defineProperty(exports, "__esModule", { value: true });', LAZY_EXPORT];
+  for (const [at, line] of fs.readFileSync(source, 'utf8').split('\n').entries()) {
+    if (line.trim() === '' || line.startsWith('//')) continue;
+    const star = /^export \* from '(\.[^']+)';$/.exec(line);
+    const named = /^export \{ ([\w, ]+) \} from '(\.[^']+)';$/.exec(line);
+    if (!star && !named) throw new Error(`src/index.ts:${at + 1}: the lazy entry understands only \`export * from\` and \`export { ... } from\` lines, not: ${line}`);
+    const from = star ? star[1] : named![2];
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const compiled = require(path.join(path.dirname(entry), from)) as Record<string, unknown>;
+    const names = (star ? Object.keys(compiled).filter(name => name !== 'default') : named![1].split(',').map(name => name.trim()))
+      .filter(name => !taken.has(name));
+    for (const name of names) {
+      if (!(name in compiled)) throw new Error(`src/index.ts:${at + 1}: ${from} does not export ${name}`);
+      taken.add(name);
+    }
+    if (names.length > 0) lines.push(`exportLazily(() => require(${JSON.stringify(from)}), ${JSON.stringify(names)});`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+const LAZY_EXPORT = `function exportLazily(load, names) {
+  let loaded;
+  for (const name of names) {
+    Object.defineProperty(exports, name, { enumerable: true, get: () => (loaded ??= load())[name] });
+  }
+}`;
+
+/**
+ * esbuild turns a class that refers to itself (`Sidecar.DEFAULT_RESOURCES` inside `Sidecar`) into
+ * `var Sidecar = class _Sidecar`, so its `name` becomes `_Sidecar`. Its `keepNames` option fixes
+ * that by wrapping every named function, which costs about 800 bytes per workload (each
+ * per-instance closure gets its own property store); instead every module that declares a class
+ * ends by giving its exported classes their names back, whichever module loads it first.
+ */
+const restoreClassNames: Plugin = {
+  name: 'restore-class-names',
+  setup(esbuild) {
+    esbuild.onLoad({ filter: /\.js$/ }, args => {
+      const code = fs.readFileSync(args.path, 'utf8');
+      if (!/\bclass\s/.test(code)) return { contents: code, loader: 'js' };
+      // before the sourceMappingURL comment, which must stay last; no line above it moves
+      const end = code.lastIndexOf('//# sourceMappingURL=');
+      if (end === -1) throw new Error(`${path.relative(ROOT, args.path)} has no sourceMappingURL comment`);
+      return { contents: `${code.slice(0, end)}${RESTORE_NAMES}(module.exports);\n${code.slice(end)}`, loader: 'js' };
+    });
+  },
+};
+
+/** Defined once at the top of the library bundle, called at the end of each module with a class. */
+const RESTORE_NAMES = '__cdk8sSidecarsRestoreNames';
+const RESTORE_NAMES_FUNCTION = `function ${RESTORE_NAMES}(exported) {
+  for (const [name, value] of Object.entries(exported)) {
+    if (typeof value === "function" && value.name === \`_\${name}\`) Object.defineProperty(value, "name", { value: name, configurable: true });
+  }
+}`;
 
 /** Each export of a module: what kind of value it is and, for a class, its name and jsii type. */
 function exportsOf(file: string): Map<string, string> {
@@ -90,27 +168,6 @@ function exportsOf(file: string): Map<string, string> {
     described.set(name, typeof value === 'function' ? `${typeof value} ${value.name} ${rtti ?? '(no jsii type)'}` : typeof value);
   }
   return described;
-}
-
-/**
- * esbuild turns a class that refers to itself (`Sidecar.DEFAULT_RESOURCES` inside `Sidecar`) into
- * `var Sidecar = class _Sidecar`, so its `name` becomes `_Sidecar`. Its `keepNames` option fixes
- * that by wrapping every named function, which costs about 800 bytes per workload (each
- * per-instance closure gets its own property store); instead the exported classes get their
- * names back at the end of the bundle. The comparison that follows checks the result.
- */
-function restoreClassNames(staged: string, expected: Map<string, string>, actual: Map<string, string>): void {
-  const renamed = [...expected.keys()].filter(name => {
-    const what = expected.get(name)!;
-    return what.startsWith(`function ${name} `) && actual.get(name) === what.replace(` ${name} `, ` _${name} `);
-  });
-  if (renamed.length === 0) return;
-  const fix = `for (const name of ${JSON.stringify(renamed)}) Object.defineProperty(module.exports[name], "name", { value: name, configurable: true });\n`;
-  const code = fs.readFileSync(staged, 'utf8');
-  const end = code.lastIndexOf('//# sourceMappingURL=');
-  if (end === -1) throw new Error('the bundle has no sourceMappingURL comment');
-  fs.writeFileSync(staged, `${code.slice(0, end)}// Names of the exported classes that esbuild renamed (see scripts/bundle-lib.ts).\n${fix}${code.slice(end)}`);
-  delete require.cache[require.resolve(staged)];
 }
 
 function compareExports(expected: Map<string, string>, actual: Map<string, string>): string[] {
@@ -165,4 +222,7 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-main();
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});
