@@ -23,11 +23,16 @@ function run(args) {
   return { wallMs, stdout: child.stdout, stderr: child.stderr };
 }
 
-const median = values => {
+/** The value below which a share `q` of the values lie, interpolated between neighbours. */
+const quantile = (values, q) => {
   const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  const at = (sorted.length - 1) * q;
+  const below = Math.floor(at);
+  return below + 1 < sorted.length ? sorted[below] + (sorted[below + 1] - sorted[below]) * (at - below) : sorted[below];
 };
+const median = values => quantile(values, 0.5);
+/** The middle half of the per-run ratios, so a reader sees how far one bench's median can move. */
+const spread = ratios => `${fmt(quantile(ratios, 0.25), 2)}–${fmt(quantile(ratios, 0.75), 2)}`;
 const fmt = (n, digits = 0) => n.toFixed(digits);
 
 function benchSynth(n) {
@@ -48,8 +53,12 @@ function benchSynth(n) {
   // Each run measures both sides back to back, so a ratio is taken within a run (where both saw
   // the same machine) and the median of those is reported: these VMs change speed by 10-30 %
   // from one minute to the next, which a ratio of two medians would keep.
-  const pairRatio = field => median(samples.plain.map((plain, i) => samples.sidecars[i][field] / plain[field]));
-  return { n, plain: summary('plain'), sidecars: summary('sidecars'), timeRatio: pairRatio('wallMs'), memRatio: pairRatio('maxRssMb') };
+  const pairRatios = field => samples.plain.map((plain, i) => samples.sidecars[i][field] / plain[field]);
+  const timeRatios = pairRatios('wallMs');
+  return {
+    n, plain: summary('plain'), sidecars: summary('sidecars'),
+    timeRatio: median(timeRatios), timeSpread: spread(timeRatios), memRatio: median(pairRatios('maxRssMb')),
+  };
 }
 
 function benchLint() {
@@ -87,21 +96,21 @@ function benchLint() {
     located: samples[what][0].located,
   });
   // Throughput ratio within each run (same objects on both sides), then the median, as for synth.
-  const ratio = median(samples.lint.map((lint, i) => (lint.objects / lint.wallMs) / (samples.parse[i].objects / samples.parse[i].wallMs)));
-  return { bytes, parse: summary('parse'), lint: summary('lint'), ratio };
+  const ratios = samples.lint.map((lint, i) => (lint.objects / lint.wallMs) / (samples.parse[i].objects / samples.parse[i].wallMs));
+  return { bytes, parse: summary('parse'), lint: summary('lint'), ratio: median(ratios), ratioSpread: spread(ratios) };
 }
 
 function main() {
   console.log(`cdk8s-sidecars benchmark: node ${process.version}, ${os.cpus().length} cores, ${RUNS} alternating runs per side; medians, ratios as the median of the per-run ratios`);
   console.log('');
   console.log('Synth: N Deployments, each an app container plus two native sidecars with startup probes and resources');
-  console.log('| N | cdk8s-plus-30 wall | cdk8s-sidecars wall | time ratio | plus-30 build+synth | sidecars build+synth | plus-30 peak RSS | sidecars peak RSS | memory ratio |');
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| N | cdk8s-plus-30 wall | cdk8s-sidecars wall | time ratio | middle half of the run ratios | plus-30 build+synth | sidecars build+synth | plus-30 peak RSS | sidecars peak RSS | memory ratio |');
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   const synth = [];
   for (const n of SIZES) {
     const r = benchSynth(n);
     synth.push(r);
-    console.log(`| ${n} | ${fmt(r.plain.wallMs)} ms | ${fmt(r.sidecars.wallMs)} ms | ${fmt(r.timeRatio, 2)} | ${fmt(r.plain.workMs)} ms | ${fmt(r.sidecars.workMs)} ms | ${fmt(r.plain.rssMb)} MB | ${fmt(r.sidecars.rssMb)} MB | ${fmt(r.memRatio, 2)} |`);
+    console.log(`| ${n} | ${fmt(r.plain.wallMs)} ms | ${fmt(r.sidecars.wallMs)} ms | ${fmt(r.timeRatio, 2)} | ${r.timeSpread} | ${fmt(r.plain.workMs)} ms | ${fmt(r.sidecars.workMs)} ms | ${fmt(r.plain.rssMb)} MB | ${fmt(r.sidecars.rssMb)} MB | ${fmt(r.memRatio, 2)} |`);
   }
   const perWorkload = synth.map(r => `N=${r.n}: ${fmt(r.sidecars.workMs / r.n * 1000)} µs/workload`).join(', ');
   console.log(`cdk8s-sidecars build+synth cost per workload (linear growth check): ${perWorkload}`);
@@ -118,7 +127,7 @@ function main() {
     console.log('| --- | ---: | ---: | ---: |');
     console.log(`| js-yaml parse only | ${fmt(lint.parse.wallMs)} ms | ${fmt(parsePps)} | ${fmt(lint.parse.rssMb)} MB |`);
     console.log(`| cdk8s-sidecars lint (file:line for ${lint.lint.located} findings) | ${fmt(lint.lint.wallMs)} ms | ${fmt(pps)} | ${fmt(lint.lint.rssMb)} MB |`);
-    console.log(`lint throughput / parse-only throughput: ${fmt(lint.ratio, 2)}`);
+    console.log(`lint throughput / parse-only throughput: ${fmt(lint.ratio, 2)} (middle half of the run ratios: ${lint.ratioSpread})`);
   } else {
     console.log('Lint: skipped (lib/cli/main.js not built)');
   }
