@@ -48,7 +48,8 @@ async function bundle(entry: string, check: (entry: string, staged: string) => v
     // esbuild runs plugins only in its asynchronous API
     await build({
       ...options.lazyEntry
-        ? { stdin: { contents: lazyIndex(entry), resolveDir: path.dirname(entry), sourcefile: base, loader: 'js' }, plugins: [restoreClassNames] }
+        // the generated entry's own name in the source map, apart from lib/index.js itself
+        ? { stdin: { contents: lazyIndex(entry), resolveDir: path.dirname(entry), sourcefile: 'index.lazy-entry.js', loader: 'js' }, plugins: [restoreClassNames] }
         : { entryPoints: [entry] },
       outfile: staged,
       bundle: true,
