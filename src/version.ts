@@ -25,8 +25,8 @@ export function parseKubeVersion(text: string | undefined, where = 'kubernetesVe
 
 /**
  * `parseKubeVersion` for callers that read the same text object after object (every workload of
- * an app, every manifest of a stream): the last text read is remembered, and `where` is only
- * asked for when the text is not a version.
+ * an app, every manifest of a stream): the last text read is remembered, and `where` is asked
+ * for only when the text differs from it (it names the place in the error).
  */
 export function parseKubeVersionAgain(text: string | undefined, where: () => string = () => 'kubernetesVersion'): KubeVersion {
   if (lastRead === undefined || lastRead.text !== text) lastRead = { text, version: parseKubeVersion(text, where()) };

@@ -68,7 +68,8 @@ export class SidecarHost {
 
   constructor(private readonly workload: HostedWorkload, options: SidecarWorkloadOptions) {
     const scope = workload.construct;
-    // Every workload of an app usually names the same version; the path is built only for an error.
+    // Every workload of an app usually names the same version; the path for the error is built
+    // only when the text differs from the last one read.
     this.version = parseKubeVersionAgain(options.kubernetesVersion ?? scope.node.tryGetContext(KUBERNETES_VERSION_CONTEXT),
       () => `[${scope.node.path}] kubernetesVersion`);
     this.appStopTime = options.appStopTime ?? DEFAULT_APP_STOP;
