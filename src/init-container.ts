@@ -203,7 +203,8 @@ export interface SidecarProps extends InitContainerOptions {
   /**
    * How long the sidecar needs after SIGTERM to drain and exit. Sidecars stop after the main
    * containers, in reverse order, inside one shared grace period; the workload derives
-   * `terminationGracePeriodSeconds` from these unless it is given.
+   * `terminationGracePeriodSeconds` from these unless it is given. Kubernetes counts whole
+   * seconds, so a fraction is rounded up (1500 ms counts as 2 s).
    * @default Sidecar.DEFAULT_DRAIN_TIME (5 seconds)
    */
   readonly drainTime?: Duration;

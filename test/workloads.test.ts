@@ -276,6 +276,22 @@ describe('grace period', () => {
     });
   });
 
+  test('drain and app stop times that are not whole seconds are rounded up, in the manifest and in describeLifecycle()', () => {
+    const chart = Testing.chart();
+    const deploy = new SidecarDeployment(chart, 'deploy', { appStopTime: Duration.millis(2500) });
+    deploy.addSidecar({ name: 'proxy', image: 'proxy:1', drainTime: Duration.millis(1500) });
+    deploy.addSidecar({ name: 'logs', image: 'logs:1', drainTime: Duration.millis(200) });
+    deploy.addContainer({ name: 'app', image: 'app:1' });
+    const manifest = synthWorkload(chart);
+    expect(podSpecOf(manifest).terminationGracePeriodSeconds).toEqual(3 + 2 + 1);
+    expect(manifest.metadata.annotations).toEqual({
+      'cdk8s-sidecars.io/app-stop-seconds': '3',
+      'cdk8s-sidecars.io/drain-seconds': 'proxy=2,logs=1',
+    });
+    expect(deploy.describeLifecycle().terminationGracePeriodSeconds).toEqual(6);
+    expect(synthErrors(chart)).toEqual([]);
+  });
+
   test('a given grace period that is too small for the declared drains fails synth naming the budget', () => {
     const chart = Testing.chart();
     const deploy = new SidecarDeployment(chart, 'deploy', { terminationGracePeriod: Duration.seconds(30) });

@@ -11,6 +11,7 @@ import {
 } from './_render';
 import { ISTIO, ISTIO_INJECT_LABEL, ISTIO_NATIVE_ANNOTATION, ISTIO_REVISION_LABEL } from './facts';
 import { IstioOptions, Mesh, MeshLogLevel } from './mesh';
+import { secondsText } from '../lifecycle/seconds';
 
 /** The agent's status port: health, merged metrics and the app-probe proxy. */
 export const ISTIO_STATUS_PORT = 15020;
@@ -133,7 +134,7 @@ export function renderIstio(target: MeshTarget, mesh: Mesh, options: IstioOption
 
   const proxyConfig = JSON.stringify({
     discoveryAddress: `istiod${revision === 'default' ? '' : `-${revision}`}.${istioNamespace}.svc:15012`,
-    terminationDrainDuration: `${drain.toSeconds()}s`,
+    terminationDrainDuration: secondsText(drain),
   });
   const kindPlural = `${target.kind.toLowerCase()}s`;
   const owner = `kubernetes://apis/${target.apiVersion}/namespaces/${target.namespace ?? '$(POD_NAMESPACE)'}/${kindPlural}/${target.name}`;

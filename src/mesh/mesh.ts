@@ -116,7 +116,8 @@ export interface MeshOptions {
   readonly excludeOutboundIpRanges?: string[];
   /**
    * How long the proxy drains after SIGTERM, which it receives only after the app's containers
-   * have exited. Counted into the derived `terminationGracePeriodSeconds`. RENDER mode only.
+   * have exited. Counted into the derived `terminationGracePeriodSeconds`, rounded up to whole
+   * seconds there. RENDER mode only.
    * @default Duration.seconds(5) (Istio's terminationDrainDuration)
    */
   readonly drainTime?: Duration;
@@ -342,7 +343,7 @@ function validateCommon(where: string, options: MeshOptions): void {
   if (options.version !== undefined && !/^[\w][\w.-]{0,127}$/.test(options.version)) {
     throw new Error(`${where}: version "${options.version}" is not an image tag; use a tag such as "${where.includes('istio') ? Mesh.ISTIO_VERSION : Mesh.LINKERD_VERSION}"`);
   }
-  if (options.drainTime !== undefined && options.drainTime.toSeconds() < 0) {
+  if (options.drainTime !== undefined && options.drainTime.toMilliseconds({ integral: false }) < 0) {
     throw new Error(`${where}: drainTime is negative; give a duration of 0 seconds or more`);
   }
 }

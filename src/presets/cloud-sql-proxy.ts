@@ -1,6 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Sidecar } from '../init-container';
+import { secondsText, wholeSecondsUp } from '../lifecycle/seconds';
 import { ISidecarWorkload } from '../workloads/workload';
 
 /**
@@ -120,7 +121,7 @@ export class CloudSqlProxy {
         ...(options.privateIp ? ['--private-ip'] : []),
         ...(options.autoIamAuthn ? ['--auto-iam-authn'] : []),
         ...(options.prometheus ? ['--prometheus'] : []),
-        ...(options.maxSigtermDelay !== undefined ? [`--max-sigterm-delay=${options.maxSigtermDelay.toSeconds()}s`] : []),
+        ...(options.maxSigtermDelay !== undefined ? [`--max-sigterm-delay=${secondsText(options.maxSigtermDelay)}`] : []),
         ...options.extraArgs ?? [],
         ...options.instances.map(i => `${i.connectionName}?port=${i.port}`),
       ],
@@ -134,7 +135,7 @@ export class CloudSqlProxy {
       },
       // The distroless image's nonroot user.
       securityContext: { user: 65532, group: 65532, ensureNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false },
-      drainTime: Duration.seconds(Math.max(5, Math.ceil(options.maxSigtermDelay?.toSeconds() ?? 0) + 1)),
+      drainTime: Duration.seconds(Math.max(5, (options.maxSigtermDelay !== undefined ? wholeSecondsUp(options.maxSigtermDelay) : 0) + 1)),
     });
   }
 

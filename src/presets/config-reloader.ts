@@ -1,6 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Sidecar } from '../init-container';
+import { secondsText } from '../lifecycle/seconds';
 import { ISidecarWorkload } from '../workloads/workload';
 
 /**
@@ -115,7 +116,7 @@ export class ConfigReloader {
           `--listen-address=:${port}`,
           `--reload-url=${options.reloadUrl}`,
           `--watched-dir=${options.mountPath}`,
-          ...(interval !== undefined ? [`--watch-interval=${interval.toSeconds()}s`] : []),
+          ...(interval !== undefined ? [`--watch-interval=${secondsText(interval)}`] : []),
         ]
         : [`--volume-dir=${options.mountPath}`, `--webhook-url=${options.reloadUrl}`, `--web.listen-address=:${port}`],
       ports: [{ number: port, name: 'reloader-web' }],

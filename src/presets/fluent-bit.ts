@@ -2,6 +2,7 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Sidecar } from '../init-container';
 import { workloadConstruct } from './_preset';
+import { wholeSecondsUp } from '../lifecycle/seconds';
 import { ISidecarWorkload } from '../workloads/workload';
 
 const HTTP_PORT = 2020;
@@ -81,7 +82,8 @@ export interface FluentBitOptions {
   /**
    * How long Fluent Bit keeps flushing after SIGTERM (`Grace`). It receives SIGTERM only after
    * the app has exited, so the last lines are shipped; the declared drain time is this plus two
-   * seconds, which keeps `Grace` inside the derived `terminationGracePeriodSeconds`.
+   * seconds, which keeps `Grace` inside the derived `terminationGracePeriodSeconds`. `Grace` takes
+   * whole seconds: a fraction is rounded up.
    * @default Duration.seconds(10) (Fluent Bit's own default, 5 s, often loses the tail)
    */
   readonly grace?: Duration;
@@ -113,7 +115,7 @@ export class FluentBit {
     const name = options.name ?? 'fluent-bit';
     const logPath = options.logPath ?? '/var/log/app';
     if (!logPath.startsWith('/')) throw new Error(`${where}: logPath "${logPath}" is not an absolute path`);
-    const grace = Math.max(1, Math.ceil((options.grace ?? Duration.seconds(10)).toSeconds()));
+    const grace = Math.max(1, wholeSecondsUp(options.grace ?? Duration.seconds(10)));
 
     const config = new kplus.ConfigMap(scope, `${name}-config`, {
       data: { 'fluent-bit.conf': renderConfig(`${logPath.replace(/\/$/, '')}/${options.filePattern ?? '*.log'}`, grace, options.output ?? FluentBitOutput.stdout()) },

@@ -2,6 +2,7 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Sidecar } from '../init-container';
 import { addRawVolume, workloadConstruct } from './_preset';
+import { wholeSecondsUp } from '../lifecycle/seconds';
 import { ISidecarWorkload } from '../workloads/workload';
 
 const SECRETS_DIR = '/vault/secrets';
@@ -70,7 +71,8 @@ export interface VaultAgentOptions {
    */
   readonly resources?: kplus.ContainerResources;
   /**
-   * How long the startup probe waits for the first file: Vault latency plus login.
+   * How long the startup probe waits for the first file: Vault latency plus login. The probe runs
+   * once a second, so a fraction of a second is rounded up.
    * @default Duration.minutes(2)
    */
   readonly startupTimeout?: Duration;
@@ -110,7 +112,7 @@ export class VaultAgent {
     const name = options.name ?? 'vault-agent';
     const secrets = kplus.Volume.fromEmptyDir(scope, `${name}-secrets`, `${name}-secrets`, { medium: kplus.EmptyDirMedium.MEMORY });
     const home = kplus.Volume.fromEmptyDir(scope, `${name}-home`, `${name}-home`, { medium: kplus.EmptyDirMedium.MEMORY });
-    const timeout = Math.max(1, Math.ceil((options.startupTimeout ?? Duration.minutes(2)).toSeconds()));
+    const timeout = Math.max(1, wholeSecondsUp(options.startupTimeout ?? Duration.minutes(2)));
 
     const sidecar = workload.addSidecar({
       name,

