@@ -87,13 +87,14 @@ export abstract class InitContainerHandle {
   /**
    * Throw a plain error naming the first entry that is not a dependency object. TypeScript and
    * the jsii languages accept only `{ container, condition? }`; plain JavaScript may pass
-   * anything (most often a handle itself), which would otherwise fail inside synth.
+   * anything (most often a handle itself), which would otherwise fail inside synth. `where` is
+   * called only for the error: a construct path is built by walking the tree, once per sidecar.
    * @internal
    */
-  public static _checkDependencies(where: string, dependencies: unknown): void {
+  public static _checkDependencies(where: () => string, dependencies: unknown): void {
     if (!Array.isArray(dependencies)) {
       const given = isDependencyLike(dependencies) ? 'one { container } object; put it in a list' : describeValue(dependencies, WITHOUT_CONTAINER);
-      throw new Error(`${where}: dependencies must be a list of { container, condition? }, got ${given}`);
+      throw new Error(`${where()}: dependencies must be a list of { container, condition? }, got ${given}`);
     }
     dependencies.forEach((dependency, index) => {
       if (dependency?.container instanceof InitContainerHandle) return;
@@ -101,7 +102,7 @@ export abstract class InitContainerHandle {
       if (dependency instanceof InitContainerHandle) given = `${dependency._description} itself; write { container: <it> }`;
       else if (isDependencyLike(dependency)) given = `an object whose container is ${describeValue(dependency.container)}`;
       else given = describeValue(dependency, WITHOUT_CONTAINER);
-      throw new Error(`${where}: dependency ${index} must be { container, condition? } naming a sidecar or init container, got ${given}`);
+      throw new Error(`${where()}: dependency ${index} must be { container, condition? } naming a sidecar or init container, got ${given}`);
     });
   }
 
@@ -144,7 +145,7 @@ export abstract class InitContainerHandle {
    * cannot honour fail synth with a clear message.
    */
   public addDependency(...dependencies: ContainerDependency[]): void {
-    InitContainerHandle._checkDependencies(`[${this._owner.node.path}] ${this._description}`, dependencies);
+    InitContainerHandle._checkDependencies(() => `[${this._owner.node.path}] ${this._description}`, dependencies);
     this._dependencies.push(...dependencies);
   }
 
@@ -227,7 +228,7 @@ export class Sidecar extends InitContainerHandle {
 
   /** @internal */
   public static _create(owner: IConstruct, props: SidecarProps, attach: (props: kplus.ContainerProps) => kplus.Container): Sidecar {
-    InitContainerHandle._checkDependencies(`[${owner.node.path}] sidecar "${props.name}"`, props.dependsOn ?? []);
+    InitContainerHandle._checkDependencies(() => `[${owner.node.path}] sidecar "${props.name}"`, props.dependsOn ?? []);
     const container = attach(containerProps(props, Sidecar.DEFAULT_RESOURCES, props));
     return new Sidecar(owner, container, props.dependsOn ?? [], props.startupProbe !== undefined, props.drainTime);
   }
@@ -272,7 +273,7 @@ export class RunOnceInit extends InitContainerHandle {
 
   /** @internal */
   public static _create(owner: IConstruct, props: RunOnceInitProps, attach: (props: kplus.ContainerProps) => kplus.Container): RunOnceInit {
-    InitContainerHandle._checkDependencies(`[${owner.node.path}] init container "${props.name}"`, props.dependsOn ?? []);
+    InitContainerHandle._checkDependencies(() => `[${owner.node.path}] init container "${props.name}"`, props.dependsOn ?? []);
     return new RunOnceInit(owner, attach(containerProps(props, RunOnceInit.DEFAULT_RESOURCES)), props.dependsOn ?? []);
   }
 

@@ -105,7 +105,6 @@ export class SidecarHost {
 
   /** cdk8s-plus's `addInitContainer`, made safe: small default resources, no forbidden fields. */
   public addInitContainer(props: kplus.ContainerProps): kplus.Container {
-    const where = `[${this.workload.construct.node.path}]`;
     if (props.restartPolicy === kplus.ContainerRestartPolicy.ALWAYS) {
       const container = this.workload.attachInit({ ...props, resources: props.resources ?? Sidecar.DEFAULT_RESOURCES });
       this.register(Sidecar._adopt(this.workload.construct, container, props.startup !== undefined));
@@ -114,7 +113,7 @@ export class SidecarHost {
     const name = props.name ?? `init-${this.handles.length}`;
     for (const [field, prop] of [['lifecycle', props.lifecycle], ['startupProbe', props.startup], ['readinessProbe', props.readiness], ['livenessProbe', props.liveness]] as const) {
       if (prop !== undefined) {
-        throw new Error(`${where} init container "${name}" sets ${field}, which may not be set for init containers without restartPolicy=Always; use addSidecar() for a sidecar, or remove ${field} [SC102]`);
+        throw new Error(`[${this.workload.construct.node.path}] init container "${name}" sets ${field}, which may not be set for init containers without restartPolicy=Always; use addSidecar() for a sidecar, or remove ${field} [SC102]`);
       }
     }
     const container = this.workload.attachInit({ ...props, name, resources: props.resources ?? RunOnceInit.DEFAULT_RESOURCES });
@@ -123,7 +122,7 @@ export class SidecarHost {
   }
 
   public addContainerDependency(container: kplus.Container, dependencies: ContainerDependency[]): void {
-    InitContainerHandle._checkDependencies(`[${this.workload.construct.node.path}] container "${container?.name}"`, dependencies);
+    InitContainerHandle._checkDependencies(() => `[${this.workload.construct.node.path}] container "${container?.name}"`, dependencies);
     this.mainDependencies ??= new Map();
     const list = this.mainDependencies.get(container) ?? [];
     list.push(...dependencies);
