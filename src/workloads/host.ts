@@ -275,7 +275,7 @@ export class SidecarHost {
   /**
    * Plain loops: this runs once per workload, and V8 compiles it during a large synth; written
    * with `filter`, `Object.values` and `reduce` it took TurboFan about 35 ms to compile, as plain
-   * loops about 5 ms. Fractional seconds are rounded up: a grace period must not fall short.
+   * loops 10–14 ms. Fractional seconds are rounded up: a grace period must not fall short.
    */
   private deriveStopTimes(): StopTimes {
     const drains: Record<string, number> = {};
