@@ -261,6 +261,33 @@ describe('ordering', () => {
   });
 });
 
+describe('run to completion', () => {
+  test('a SidecarPod with restartPolicy Never or OnFailure cannot complete with a helper as a main container', () => {
+    for (const restartPolicy of [kplus.RestartPolicy.NEVER, kplus.RestartPolicy.ON_FAILURE]) {
+      const chart = Testing.chart();
+      const pod = new SidecarPod(chart, 'pod', { restartPolicy });
+      pod.addContainer({ name: 'work', image: 'work:1' });
+      pod.addContainer({ name: 'shipper', image: 'fluent/fluent-bit:3.0' });
+      expect(pod.describeLifecycle().canComplete).toBe(false);
+      expect(synthErrors(chart)).toEqual([expect.stringContaining('[test/pod] container "shipper" runs fluent/fluent-bit:3.0')]);
+      expect(synthErrors(chart)[0]).toContain('[SC205]');
+    }
+  });
+
+  test('the same helper as a sidecar lets it complete; a Pod that always restarts is not asked', () => {
+    const chart = Testing.chart();
+    const once = new SidecarPod(chart, 'once', { restartPolicy: kplus.RestartPolicy.NEVER });
+    once.addSidecar({ name: 'shipper', image: 'fluent/fluent-bit:3.0' });
+    once.addContainer({ name: 'work', image: 'work:1' });
+    const always = new SidecarPod(chart, 'always');
+    always.addContainer({ name: 'work', image: 'work:1' });
+    always.addContainer({ name: 'shipper', image: 'fluent/fluent-bit:3.0' });
+    expect(once.describeLifecycle().canComplete).toBe(true);
+    expect(always.describeLifecycle().canComplete).toBe(true);
+    expect(synthErrors(chart)).toEqual([]);
+  });
+});
+
 describe('grace period', () => {
   test('derived from the app stop time plus every sidecar drain when not given', () => {
     const chart = Testing.chart();

@@ -47,11 +47,12 @@ function workloadText(workload: WorkloadLifecycle, colors: Colors): string[] {
   }
 
   if (workload.runsToCompletion) {
+    const what = completingKind(workload);
     if (plan.jobCanComplete) {
-      out.push('  job can complete: yes');
+      out.push(`  ${what} can complete: yes`);
     } else {
       const helpers = workload.blockingHelpers.map(h => `container "${h.name}" (${h.image}) is a long-running ${h.role} that never exits`);
-      out.push(colors.error(`  job can complete: no; ${helpers.join('; ')} (SC205)`));
+      out.push(colors.error(`  ${what} can complete: no; ${helpers.join('; ')} (SC205)`));
     }
   }
 
@@ -124,13 +125,19 @@ function workloadMermaid(workload: WorkloadLifecycle, id: string): string[] {
   }
   if (workload.runsToCompletion) {
     const helpers = workload.blockingHelpers.map(h => h.name).join(', ');
-    const verdict = plan.jobCanComplete ? 'job can complete' : `job never completes: ${helpers} never exits`;
+    const what = completingKind(workload);
+    const verdict = plan.jobCanComplete ? `${what} can complete` : `${what} never completes: ${helpers} never exits`;
     lines.push(`  ${id}_job([${label(verdict)}])`);
     lines.push(`  ${id}_s${Math.max(startup.length, 1)} --> ${id}_job`);
   }
   lines.push(`  %% effective requests: ${quantities(totals.requests)}; limits: ${quantities(totals.limits)}`);
   lines.push('```');
   return lines;
+}
+
+/** What completes: a Job (or CronJob's Job), or a bare Pod with restartPolicy Never or OnFailure. */
+function completingKind(workload: WorkloadLifecycle): string {
+  return workload.kind === 'Pod' ? 'pod' : 'job';
 }
 
 const MERMAID_ENTITIES: Record<string, string> = { '#': '#35;', '"': '#quot;', ';': '#59;', '<': '#lt;', '>': '#gt;' };

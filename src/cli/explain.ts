@@ -5,7 +5,7 @@
 import { DeclaredStops, readDeclaredStops } from '../lifecycle/declared-stops';
 import { detectHelper } from '../lifecycle/helper-images';
 import { LifecyclePlan, planLifecycle } from '../lifecycle/plan';
-import { containerList, locatePodSpec } from '../lifecycle/pod-spec';
+import { containerList, locatePodSpec, specAsValidated } from '../lifecycle/pod-spec';
 import { KubeVersion } from '../version';
 import { documentObjects, parseDocuments } from './documents';
 import { CliIo } from './io';
@@ -49,7 +49,9 @@ export async function explainInputs(inputs: readonly InputRef[], version: KubeVe
         if (!located) continue;
         const manifest = object.value;
         const declared = readDeclaredStops(manifest);
-        const plan = planLifecycle(located.spec, version, {
+        // What the target version runs: before 1.29 would-be sidecars are plain init containers.
+        const spec = specAsValidated(located.spec, version);
+        const plan = planLifecycle(spec, version, {
           drainSeconds: declared.drainSeconds,
           appStopSeconds: declared.appStopSeconds,
           runsToCompletion: located.runsToCompletion,
@@ -70,7 +72,7 @@ export async function explainInputs(inputs: readonly InputRef[], version: KubeVe
           runsToCompletion: located.runsToCompletion,
           declared,
           plan,
-          blockingHelpers: plan.jobCanComplete ? [] : blockingHelpers(located.spec),
+          blockingHelpers: plan.jobCanComplete ? [] : blockingHelpers(spec),
         });
       }
     }

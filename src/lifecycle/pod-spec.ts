@@ -1,3 +1,5 @@
+import { isAtLeast, KubeVersion } from '../version';
+
 /**
  * Where each workload kind keeps its pod spec, and the field path prefix the API server uses
  * for errors inside it.
@@ -27,7 +29,11 @@ export interface LocatedPodSpec {
   readonly specPath: string;
   /** True for a bare Pod; false for a template inside a controller. */
   readonly isPod: boolean;
-  /** True when the pods run to completion (Job, CronJob): sidecars must not block them. */
+  /**
+   * True when the pods run to completion: a Job or CronJob, or a bare Pod whose restartPolicy is
+   * Never or OnFailure (it succeeds once its regular containers have exited). Sidecars never
+   * block that; a long-running helper among the regular containers does.
+   */
   readonly runsToCompletion: boolean;
 }
 
@@ -42,12 +48,39 @@ export function locatePodSpec(manifest: any): LocatedPodSpec | undefined {
   for (const segment of segments) {
     node = node !== null && typeof node === 'object' ? node[segment] : undefined;
   }
+  const spec = node !== null && typeof node === 'object' && !Array.isArray(node) ? node : {};
   return {
-    spec: node !== null && typeof node === 'object' && !Array.isArray(node) ? node : {},
+    spec,
     specPath: SPEC_PATH_TEXT[kind],
     isPod: kind === 'Pod',
-    runsToCompletion: kind === 'Job' || kind === 'CronJob',
+    runsToCompletion: kind === 'Job' || kind === 'CronJob' || (kind === 'Pod' && podRunsToCompletion(spec.restartPolicy)),
   };
+}
+
+/**
+ * The pod spec as the API server of `version` validates it and the kubelet runs it. Before 1.29
+ * the SidecarContainers gate is off by default (alpha in 1.28; before that the field does not
+ * exist), and the API server drops `restartPolicy` from every init container before validating
+ * (`dropDisabledFields`): a would-be sidecar is then a plain init container, whatever the value
+ * was. From 1.29 on, and whenever no init container sets the field, `spec` itself is returned.
+ */
+export function specAsValidated(spec: any, version: KubeVersion): any {
+  if (isAtLeast(version, 29)) return spec;
+  const inits = spec?.initContainers;
+  if (!Array.isArray(inits) || !inits.some(c => c !== null && typeof c === 'object' && 'restartPolicy' in c)) return spec;
+  return {
+    ...spec,
+    initContainers: inits.map(c => {
+      if (c === null || typeof c !== 'object' || !('restartPolicy' in c)) return c;
+      const { restartPolicy: _dropped, ...rest } = c;
+      return rest;
+    }),
+  };
+}
+
+/** Whether a bare Pod with this `restartPolicy` ends once its regular containers exit (not `Always`, the default). */
+export function podRunsToCompletion(restartPolicy: unknown): boolean {
+  return restartPolicy === 'Never' || restartPolicy === 'OnFailure';
 }
 
 /** Whether an init container entry is a native sidecar (`restartPolicy: Always`, exactly). */

@@ -1,7 +1,7 @@
 import { withSharedEntries } from './containers';
 import { DeclaredStops, readDeclaredStops } from '../lifecycle/declared-stops';
 import { LifecyclePlan, planLifecycle, ResourceTotals } from '../lifecycle/plan';
-import { LocatedPodSpec, locatePodSpec } from '../lifecycle/pod-spec';
+import { LocatedPodSpec, locatePodSpec, specAsValidated } from '../lifecycle/pod-spec';
 import { KubeVersion, parseKubeVersionAgain } from '../version';
 import { RULES } from './pack';
 import { Finding, Rule, RuleContext } from './rule';
@@ -95,6 +95,7 @@ function validateExpanded(manifest: any, run: EngineRun, out: Violation[]): void
  */
 class ObjectContext implements RuleContext {
   public readonly spec: any;
+  public readonly sourceSpec: any;
   public readonly specPath: string;
   public readonly isPod: boolean;
   public readonly runsToCompletion: boolean;
@@ -112,7 +113,8 @@ class ObjectContext implements RuleContext {
     public readonly fromConstructs: boolean,
     public readonly options: ValidationOptions,
   ) {
-    this.spec = located.spec;
+    this.sourceSpec = located.spec;
+    this.spec = specAsValidated(located.spec, version);
     this.specPath = located.specPath;
     this.isPod = located.isPod;
     this.runsToCompletion = located.runsToCompletion;

@@ -8,6 +8,12 @@ import { Severity, ValidationOptions } from './violation';
  * What a rule sees: one workload manifest and its pod spec. Rules are pure functions of this.
  */
 export interface RuleContext extends LocatedPodSpec {
+  /**
+   * `spec` is the pod spec as the target version's API server validates it (see
+   * `specAsValidated`: before 1.29 init containers lose `restartPolicy`); this is the spec as
+   * written, for the rules about what the target version drops.
+   */
+  readonly sourceSpec: any;
   /** The whole manifest as rendered (never mutated by rules). */
   readonly manifest: any;
   readonly kind: string;

@@ -9,7 +9,7 @@ import { LifecycleSummary } from './summary';
 import { currentSession, enableSynthSessions, enclosingChart } from './synth-session';
 import { formatDrainAnnotation } from '../lifecycle/declared-stops';
 import { planLifecycle } from '../lifecycle/plan';
-import { locatePodSpec } from '../lifecycle/pod-spec';
+import { locatePodSpec, specAsValidated } from '../lifecycle/pod-spec';
 import { formatTotals } from '../lifecycle/resources';
 import { wholeSecondsUp } from '../lifecycle/seconds';
 import { startupOrder } from '../ordering';
@@ -203,7 +203,7 @@ export class SidecarHost {
   public summary(): LifecycleSummary {
     const manifest = this.render();
     const located = locatePodSpec(manifest)!;
-    const plan = planLifecycle(located.spec, this.version, {
+    const plan = planLifecycle(specAsValidated(located.spec, this.version), this.version, {
       drainSeconds: this.stopTimes().drains,
       appStopSeconds: this.stopTimes().appStop,
       runsToCompletion: this.workload.runsToCompletion,

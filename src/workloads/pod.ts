@@ -6,6 +6,7 @@ import { SidecarHost, withoutInitContainers } from './host';
 import { SidecarWorkloadOptions } from './options';
 import { LifecycleSummary } from './summary';
 import { ISidecarWorkload } from './workload';
+import { podRunsToCompletion } from '../lifecycle/pod-spec';
 import { Violation } from '../rules/violation';
 
 /**
@@ -25,7 +26,8 @@ export class SidecarPod extends kplus.Pod implements ISidecarWorkload {
       construct: this,
       attachInit: p => super.addInitContainer(p),
       apiObject: () => this.apiObject,
-      runsToCompletion: false,
+      // A Pod with restartPolicy Never or OnFailure succeeds once its main containers exit.
+      runsToCompletion: podRunsToCompletion(props.restartPolicy),
       explicitGracePeriod: props.terminationGracePeriod !== undefined,
     }, props);
     props.initContainers?.forEach(c => this.addInitContainer(c));

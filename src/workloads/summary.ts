@@ -13,6 +13,10 @@ export interface LifecycleSummary {
   readonly effectiveRequests: { [resource: string]: string };
   /** Effective pod limits per resource. */
   readonly effectiveLimits: { [resource: string]: string };
-  /** Whether the pod can run to completion (no long-running helper among the main containers). */
+  /**
+   * Whether the pod can run to completion (no long-running helper among the main containers).
+   * Always true for pods that are restarted forever (Deployments, StatefulSets, DaemonSets, and
+   * Pods with restartPolicy Always); checked for Jobs, CronJobs and Pods with Never or OnFailure.
+   */
   readonly canComplete: boolean;
 }

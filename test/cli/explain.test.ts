@@ -89,6 +89,19 @@ describe('explain', () => {
     expect(run.stdout).toContain('    no stop times declared; annotate cdk8s-sidecars.io/drain-seconds and cdk8s-sidecars.io/app-stop-seconds to check the budget');
   });
 
+  test('a bare Pod with restartPolicy Never is checked for completion like a Job', () => {
+    const pod = (restartPolicy: string) => [
+      'apiVersion: v1', 'kind: Pod', 'metadata: {name: once}', 'spec:', `  restartPolicy: ${restartPolicy}`, '  containers:',
+      '    - {name: work, image: "work:1"}', '    - {name: proxy, image: "gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.1"}', '',
+    ].join('\n');
+    const never = runCli(['explain', '-'], { input: pod('Never') });
+    expect(never.stdout).toContain('  pod can complete: no; container "proxy" (gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.1) is a long-running proxy that never exits (SC205)');
+    expect(runCli(['explain', '-f', 'mermaid', '-'], { input: pod('Never') }).stdout).toContain('pod never completes: proxy never exits');
+    expect(JSON.parse(runCli(['explain', '-f', 'json', '-'], { input: pod('OnFailure') }).stdout).workloads[0]).toMatchObject({ runsToCompletion: true, jobCanComplete: false });
+    const always = runCli(['explain', '-'], { input: pod('Always') });
+    expect(always.stdout).not.toContain('can complete');
+  });
+
   test('no workloads', () => {
     expect(runCli(['explain', 'manifests/nested'])).toEqual({ stdout: 'no workloads found\n', stderr: '', status: 0 });
     expect(JSON.parse(runCli(['explain', '-f', 'json', 'manifests/nested']).stdout).workloads).toEqual([]);

@@ -26,12 +26,23 @@ export const imageRule: Rule = {
         continue;
       }
       const podOnly = context.isPod || entry.role === 'ephemeral';
-      if (podOnly && image.trim() !== image) {
+      if (podOnly && goTrimSpace(image) !== image) {
         findings.push(finding(at(entry, 'image'),
           `${entry.label} has image ${show(image)}, which must not have leading or trailing whitespace`,
-          `use image ${show(image.trim())}`));
+          `use image ${show(goTrimSpace(image))}`));
       }
     }
     return findings;
   },
 };
+
+/**
+ * Go's `strings.TrimSpace`, which the API server uses: its white space (`unicode.IsSpace`) is not
+ * JavaScript's. Go counts NEL (U+0085) and JavaScript does not; JavaScript counts the byte-order
+ * mark (U+FEFF) and Go does not.
+ */
+function goTrimSpace(text: string): string {
+  return text.replace(GO_SPACE_AT_ENDS, '');
+}
+
+const GO_SPACE_AT_ENDS = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;

@@ -3,12 +3,15 @@ import { containerList } from '../../lifecycle/pod-spec';
 import { Finding, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
 
-/** SC205: a long-running helper among a Job's main containers keeps the Job from completing. */
+/**
+ * SC205: a long-running helper among the main containers of a pod that runs to completion (a Job,
+ * a CronJob, or a bare Pod with restartPolicy Never or OnFailure) keeps it from completing.
+ */
 export const jobHelperRule: Rule = {
   id: 'SC205',
   severity: Severity.ERROR,
-  title: 'a Job or CronJob runs a long-running helper (proxy, agent, log shipper) as a regular container',
-  why: 'a Job completes only when all its regular containers exit; a proxy or agent never exits, so the Job runs forever (the bug native sidecars were made to fix)',
+  title: 'a Job, CronJob or run-to-completion Pod (restartPolicy Never or OnFailure) runs a long-running helper (proxy, agent, log shipper) as a regular container',
+  why: 'a Job (or a bare Pod that does not restart always) completes only when all its regular containers exit; a proxy or agent never exits, so it runs forever (the bug native sidecars were made to fix)',
   fix: 'move the helper to initContainers with restartPolicy: Always (addSidecar in cdk8s-sidecars); it then stops by itself when the main containers finish',
   source: 'KEP-753 (sidecar containers), Job completion semantics',
   check(context: RuleContext): Finding[] {

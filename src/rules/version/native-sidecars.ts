@@ -17,7 +17,8 @@ export const nativeSidecarVersionRule: Rule = {
     const effect = isAtLeast(context.version, 28)
       ? 'the SidecarContainers feature gate is alpha and off by default in 1.28, so the API server drops restartPolicy'
       : `Kubernetes ${context.version.text} has no container restartPolicy and silently drops it`;
-    containerList(context.spec, 'initContainers').forEach((container, i) => {
+    // The spec as written: the API server of these versions drops the field these rules look for.
+    containerList(context.sourceSpec, 'initContainers').forEach((container, i) => {
       if (!isSidecar(container)) return;
       findings.push({
         path: `initContainers[${i}].restartPolicy`,

@@ -26,5 +26,14 @@ describe('SC106 image', () => {
     expect(found(deployment(spec), '1.33', rules)).toEqual([]);
   });
 
+  test('white space is what Go\'s strings.TrimSpace trims: NEL and no-break space count, a byte-order mark does not', () => {
+    const image = (value: string) => pod({ containers: [{ name: 'app', image: value }] });
+    for (const spaced of ['nginx\u0085', '\u00a0nginx', 'nginx\u3000', '\tnginx']) {
+      expect(found(image(spaced), '1.33', rules)).toEqual(['SC106 spec.containers[0].image']);
+    }
+    expect(run(image('nginx\u0085'), '1.33', rules)[0].fix).toBe('use image "nginx"');
+    expect(found(image('\ufeffnginx'), '1.33', rules)).toEqual([]);
+  });
+
   test('malformed input does not throw', () => expectNoCrash(rules));
 });

@@ -29,6 +29,23 @@ test.each(LIFECYCLE_RULES.map(r => [r.id, r] as const))('%s never throws on malf
   }
 });
 
+describe('SC205 a long-running helper among the main containers of a pod that runs to completion', () => {
+  const proxy = { name: 'proxy', image: 'gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.1' };
+
+  test.each(['Never', 'OnFailure'])('a bare Pod with restartPolicy %s never completes with a helper beside its work', restartPolicy => {
+    expect(found(jobHelperRule, pod({ restartPolicy, containers: [APP, proxy] }))).toEqual(['SC205 error spec.containers[1]']);
+    expect(run(jobHelperRule, pod({ restartPolicy, containers: [APP, proxy] }))[0].message).toContain('as a regular container of a Pod it never exits, so the Pod never completes');
+  });
+
+  test.each([['Always'], [undefined], ['always']])('a Pod with restartPolicy %s restarts its containers and never completes anyway: nothing to report', restartPolicy => {
+    expect(found(jobHelperRule, pod({ restartPolicy, containers: [APP, proxy] }))).toEqual([]);
+  });
+
+  test('a helper moved to a native sidecar lets the Pod complete', () => {
+    expect(found(jobHelperRule, pod({ restartPolicy: 'Never', initContainers: [{ ...proxy, restartPolicy: 'Always' }], containers: [APP] }))).toEqual([]);
+  });
+});
+
 describe('SC207 sidecar that exposes ports has no startupProbe', () => {
   const vault = { name: 'vault-agent', image: 'hashicorp/vault:1.17', restartPolicy: 'Always', ports: [{ containerPort: 8200 }] };
 
