@@ -1,3 +1,4 @@
+import { apiWarningsRule } from './api';
 import { RULES } from './pack';
 import { Rule } from './rule';
 import { Severity } from './violation';
@@ -80,11 +81,14 @@ export function ruleCatalog(): RuleDoc[] {
 
 /**
  * Rule ids that may be suppressed. API-server rejections (SC1xx) and input problems (SC0xx) may
- * not, nor may typed-API rules: those describe dependencies no manifest can satisfy.
+ * not, nor may typed-API rules: those describe dependencies no manifest can satisfy. The API
+ * server's own warnings (SC121) may: it accepts those manifests, and so may a reviewer.
  */
 export function isSuppressible(ruleId: string): boolean {
+  if (ruleId === apiWarningsRule.id) return true;
   return !/^SC[01]\d\d$/.test(ruleId) && !TYPED_API_RULES.some(r => r.id === ruleId);
 }
+
 
 /** The text of RULES.md, generated so that it cannot drift from the code. */
 export function renderRulesMarkdown(): string {
@@ -101,7 +105,7 @@ export function renderRulesMarkdown(): string {
     '',
     'Suppress a rule with a reason: `suppressions: [{ ruleId, reason }]` on a workload, or the',
     '`cdk8s-sidecars.io/suppress` annotation (`SC208: reason`, one per line) on a manifest.',
-    'SC0xx, SC1xx and the typed-API rules cannot be suppressed.',
+    'SC0xx, SC1xx (but SC121, which the API server only warns about) and the typed-API rules cannot be suppressed.',
     '',
     '| Rule | Severity | Scope | Cause | Why it matters | How to fix | Source |',
     '| --- | --- | --- | --- | --- | --- | --- |',

@@ -19,17 +19,18 @@ import { runAsRangesRule } from './sc117-run-as-ranges';
 import { resizePolicyRule } from './sc118-resize-policy';
 import { ephemeralContainersRule } from './sc119-ephemeral-containers';
 import { podResourcesRule } from './sc120-pod-resources';
+import { apiWarningsRule } from './sc121-api-warnings';
 
 export {
   initRestartPolicyRule, initProbesLifecycleRule, containerRestartPolicyRule, containerNamesRule, duplicateNamesRule,
   imageRule, portsRule, probesRule, lifecycleHooksRule, resourcesRule, volumeMountsRule, containersRequiredRule,
   restartPolicyRule, graceAndDeadlineRule, envNamesRule, pullAndMessagePolicyRule, runAsRangesRule, resizePolicyRule,
-  ephemeralContainersRule, podResourcesRule,
+  ephemeralContainersRule, podResourcesRule, apiWarningsRule,
 };
 
 /**
  * SC1xx: what a kube-apiserver (v1.33 by default, version-aware) rejects in a pod spec, with the
- * field path it prints. In id order.
+ * field path it prints, and (SC121) what it accepts with a warning. In id order.
  */
 export const API_RULES: Rule[] = [
   initRestartPolicyRule,
@@ -52,4 +53,5 @@ export const API_RULES: Rule[] = [
   resizePolicyRule,
   ephemeralContainersRule,
   podResourcesRule,
+  apiWarningsRule,
 ];
