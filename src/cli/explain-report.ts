@@ -19,7 +19,7 @@ function workloadText(workload: WorkloadLifecycle, colors: Colors): string[] {
   const { plan, declared } = workload;
   const out = [colors.bold(`${workload.kind} ${resourceName(workload)} (${workload.file}:${workload.line})`)];
 
-  const startupRows = startupGroups(plan.startup).map((group, i): Row => [`${i + 1}. ${startupLabel(group)}`, startupGate(group)]);
+  const startupRows = startupGroups(plan.startup).map((group, i): Row => [`${i + 1}. ${startupLabel(group)}`, startupGate(group, workload.postStartPaths)]);
   const shutdown = shutdownGroups(plan.shutdown);
   const shutdownRows = shutdown.map((group, i): Row => [`${i + 1}. ${shutdownLabel(group)}`, shutdownText(group, i === 0 ? undefined : shutdown[i - 1], workload)]);
   // One column width for both sections, so the two sequences read as one table.
@@ -111,7 +111,7 @@ function workloadMermaid(workload: WorkloadLifecycle, id: string): string[] {
   const shutdown = shutdownGroups(plan.shutdown);
   lines.push(`  subgraph ${id}_startup [${label('startup')}]`);
   if (startup.length === 0) lines.push(`    ${id}_s1[${label('no containers')}]`);
-  startup.forEach((group, i) => lines.push(`    ${id}_s${i + 1}[${label(`${startupLabel(group, false)}<br/>${shortGate(group)}`, true)}]`));
+  startup.forEach((group, i) => lines.push(`    ${id}_s${i + 1}[${label(`${startupLabel(group, false)}<br/>${shortGate(group, workload.postStartPaths)}`, true)}]`));
   startup.slice(1).forEach((_group, i) => lines.push(`    ${id}_s${i + 1} -->|${label(gatePassed(startup[i][0].gate))}| ${id}_s${i + 2}`));
   lines.push('  end');
   if (shutdown.length > 0) {
@@ -177,22 +177,39 @@ function startupLabel(group: readonly StartupStep[], quoted = true): string {
   return `${role === 'sidecar' ? 'sidecar' : 'init container'} ${names(group, quoted)}`;
 }
 
-function startupGate(group: readonly StartupStep[]): string {
+/**
+ * What a step must reach before the next one starts. A sidecar counts as started once its process
+ * runs, its postStart hook (if any) has returned and its startup probe (if any) has passed; the
+ * main containers start in list order without waiting for each other, except that a postStart
+ * hook holds back the containers after it.
+ */
+function startupGate(group: readonly StartupStep[], postStart: ReadonlySet<string>): string {
+  const hook = group.some(step => postStart.has(step.path));
   switch (group[0].gate) {
     case StartGate.COMPLETED: return 'must complete before the next step starts';
-    case StartGate.STARTUP_PROBE: return 'must pass its startup probe before the next step starts';
-    case StartGate.STARTED: return 'must only be running before the next step starts (no startup probe)';
-    default: return group.length === 1 ? 'starts' : 'start together';
+    case StartGate.STARTUP_PROBE: return `must ${hook ? 'finish its postStart hook and ' : ''}pass its startup probe before the next step starts`;
+    case StartGate.STARTED: return hook
+      ? 'must be running with its postStart hook finished before the next step starts (no startup probe)'
+      : 'must only be running before the next step starts (no startup probe)';
+    default: return group.length === 1 ? 'starts' : mainStart(group, postStart, true);
   }
 }
 
-function shortGate(group: readonly StartupStep[]): string {
+function shortGate(group: readonly StartupStep[], postStart: ReadonlySet<string>): string {
+  const hook = group.some(step => postStart.has(step.path));
   switch (group[0].gate) {
     case StartGate.COMPLETED: return 'must complete';
-    case StartGate.STARTUP_PROBE: return 'startup probe must pass';
-    case StartGate.STARTED: return 'must be running (no startup probe)';
-    default: return group.length === 1 ? 'starts' : 'start together';
+    case StartGate.STARTUP_PROBE: return hook ? 'postStart hook, then startup probe must pass' : 'startup probe must pass';
+    case StartGate.STARTED: return hook ? 'must be running, postStart hook done (no startup probe)' : 'must be running (no startup probe)';
+    default: return group.length === 1 ? 'starts' : mainStart(group, postStart, false);
   }
+}
+
+/** Several main containers: together, unless a postStart hook (not the last container's) holds the rest back. */
+function mainStart(group: readonly StartupStep[], postStart: ReadonlySet<string>, quoted: boolean): string {
+  const holding = group.slice(0, -1).filter(step => postStart.has(step.path));
+  if (holding.length === 0) return 'start together';
+  return `start in list order: the postStart hook of ${names(holding, quoted)} holds back the containers after it`;
 }
 
 function gatePassed(gate: StartGate): string {
@@ -234,7 +251,8 @@ function budgetText(group: readonly ShutdownStep[], workload: WorkloadLifecycle,
     ? workload.declared.appStopSeconds !== undefined
     : group.some(step => Object.prototype.hasOwnProperty.call(workload.declared.drainSeconds, step.name));
   const need = declared ? `${verb} ${needs}s (declared)` : `no declared ${first.role === 'main' ? 'stop' : 'drain'} time`;
-  if (left === 0) return `${need}${separator}no time left: killed at once`;
+  // The kubelet still sends SIGTERM and allows a minimum of 2 seconds before SIGKILL.
+  if (left === 0) return `${need}${separator}no time left: killed 2 seconds after SIGTERM (the kubelet's minimum)`;
   if (declared && needs > left) return `${need}${separator}only ${left}s left: killed before it is done`;
   return `${need}${separator}${left}s left`;
 }

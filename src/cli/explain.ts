@@ -35,6 +35,11 @@ export interface WorkloadLifecycle {
   readonly plan: LifecyclePlan;
   /** For Jobs that cannot complete: the containers that keep them running. */
   readonly blockingHelpers: BlockingHelper[];
+  /**
+   * Paths (`containers[1]`) of the containers with a postStart hook: a container counts as
+   * started only once its hook has returned, and a regular container's hook holds back the next.
+   */
+  readonly postStartPaths: ReadonlySet<string>;
 }
 
 /** The lifecycle of every workload in the inputs, in file and document order. */
@@ -73,6 +78,7 @@ export async function explainInputs(inputs: readonly InputRef[], version: KubeVe
           declared,
           plan,
           blockingHelpers: plan.jobCanComplete ? [] : blockingHelpers(spec),
+          postStartPaths: postStartPaths(spec),
         });
       }
     }
@@ -88,4 +94,15 @@ function blockingHelpers(spec: any): BlockingHelper[] {
     if (helper) helpers.push({ name: typeof container.name === 'string' ? container.name : '', image: container.image, product: helper.product, role: helper.role });
   }
   return helpers;
+}
+
+function postStartPaths(spec: any): Set<string> {
+  const paths = new Set<string>();
+  for (const list of ['initContainers', 'containers'] as const) {
+    containerList(spec, list).forEach((container, i) => {
+      const postStart = container?.lifecycle?.postStart;
+      if (postStart !== undefined && postStart !== null) paths.add(`${list}[${i}]`);
+    });
+  }
+  return paths;
 }

@@ -21,7 +21,7 @@ describe('explain', () => {
       '    3. container "app"            starts',
       '  shutdown (grace period 30s):',
       '    1. container "app"            SIGTERM first; needs 30s (declared); 30s left',
-      '    2. sidecar "envoy"            SIGTERM after the container exits; needs 5s (declared); no time left: killed at once',
+      '    2. sidecar "envoy"            SIGTERM after the container exits; needs 5s (declared); no time left: killed 2 seconds after SIGTERM (the kubelet\'s minimum)',
       '    warning: the declared stops need 35s but the grace period is 30s; the sidecars stopped last are killed before they drain (SC206)',
       '  effective requests: cpu 350m, memory 320Mi; limits: memory 512Mi',
     ].join('\n'));
@@ -100,6 +100,22 @@ describe('explain', () => {
     expect(JSON.parse(runCli(['explain', '-f', 'json', '-'], { input: pod('OnFailure') }).stdout).workloads[0]).toMatchObject({ runsToCompletion: true, jobCanComplete: false });
     const always = runCli(['explain', '-'], { input: pod('Always') });
     expect(always.stdout).not.toContain('can complete');
+  });
+
+  test('a postStart hook is part of starting: it gates a sidecar, and holds back the main containers after it', () => {
+    const input = [
+      'apiVersion: v1', 'kind: Pod', 'metadata: {name: hooks}', 'spec:', '  initContainers:',
+      '    - {name: log, image: "log:1", restartPolicy: Always, lifecycle: {postStart: {exec: {command: [touch, /ready]}}}}',
+      '  containers:',
+      '    - {name: app, image: "app:1", lifecycle: {postStart: {exec: {command: [warm-up]}}}}',
+      '    - {name: worker, image: "worker:1"}', '',
+    ].join('\n');
+    const text = runCli(['explain', '-'], { input }).stdout;
+    expect(text).toMatch(/1\. sidecar "log" +must be running with its postStart hook finished before the next step starts \(no startup probe\)\n/);
+    expect(text).toMatch(/2\. containers "app", "worker" +start in list order: the postStart hook of "app" holds back the containers after it\n/);
+    const diagram = runCli(['explain', '-f', 'mermaid', '-'], { input }).stdout;
+    expect(diagram).toContain('must be running, postStart hook done (no startup probe)');
+    expect(diagram).toContain('start in list order: the postStart hook of app holds back the containers after it');
   });
 
   test('no workloads', () => {
