@@ -23,45 +23,54 @@ export const apiWarningsRule: Rule = {
   fix: 'give each container its own ports, set hostPort with hostIP or drop hostIP, name each env var once (or refer to the earlier value as $(NAME)), and write memory in whole bytes (Mi, Gi)',
   source: 'warningsForPodSpecAndMeta (pkg/api/pod/warnings.go)',
   check(context: RuleContext): Finding[] {
-    let findings: Finding[] | undefined;
-    const add = (found: Finding) => (findings ??= []).push(found);
+    const spec = context.spec;
+    const envSet = setsAnyField(spec, ALL_LISTS, ENV_FIELDS);
+    const state: WarningState = { findings: undefined, ports: undefined };
     // The API server visits init containers, then regular, then ephemeral containers.
-    const { spec } = context;
-    const groups = [containerEntries(spec, INIT_LISTS), containerEntries(spec, APP_LISTS), containerEntries(spec, EPHEMERAL_LISTS)];
-    const envSet = setsAnyField(context.spec, ALL_LISTS, ENV_FIELDS);
-    let ports: Map<string, DeclaredPort[]> | undefined;
-    for (let g = 0; g < groups.length; g++) {
-      const entries = groups[g];
+    for (let g = 0; g < VISIT_ORDER.length; g++) {
+      const lists = VISIT_ORDER[g];
+      if (spec[lists[0]] === undefined) continue;
+      const entries = containerEntries(spec, lists);
       for (let e = 0; e < entries.length; e++) {
         const entry = entries[e];
-        ports = portWarnings(context, entry, ports, add);
-        if (envSet) envWarnings(entry, add);
-        const resources = entry.container.resources;
+        const container = entry.container;
+        if (Array.isArray(container.ports) && container.ports.length > 0) portWarnings(context, entry, container.ports, state);
+        if (envSet) envWarnings(entry, state);
+        const resources = container.resources;
         if (isPlainObject(resources)) {
-          byteWarnings(`${entry.path}.resources.limits`, resources.limits, add);
-          byteWarnings(`${entry.path}.resources.requests`, resources.requests, add);
+          if (isPlainObject(resources.limits)) byteWarnings(resources.limits, entry, 'limits', state);
+          if (isPlainObject(resources.requests)) byteWarnings(resources.requests, entry, 'requests', state);
         }
       }
     }
-    byteWarnings('overhead', context.spec.overhead, add);
-    return findings ?? NO_FINDINGS;
+    if (isPlainObject(spec.overhead)) byteWarnings(spec.overhead, undefined, 'overhead', state);
+    return state.findings ?? NO_FINDINGS;
   },
 };
 
+const VISIT_ORDER = [INIT_LISTS, APP_LISTS, EPHEMERAL_LISTS];
+
+/** What the checks of one pod share: the findings so far, and the ports declared so far. */
+interface WarningState {
+  findings: Finding[] | undefined;
+  ports: DeclaredPort[] | undefined;
+}
+
+function add(state: WarningState, found: Finding): void {
+  (state.findings ??= []).push(found);
+}
+
 interface DeclaredPort {
-  readonly path: string;
+  readonly entry: ContainerEntry;
+  readonly index: number;
+  /** `8080/TCP`, after defaulting the protocol. */
+  readonly key: string;
   readonly hostIP: string;
   readonly hostPort: number;
 }
 
-/**
- * The port warnings for one container; `declared` holds the ports of the containers visited before
- * it (created on the first port, and returned for the next container).
- */
-function portWarnings(context: RuleContext, entry: ContainerEntry, declared: Map<string, DeclaredPort[]> | undefined,
-  add: (found: Finding) => void): Map<string, DeclaredPort[]> | undefined {
-  const ports = listField(entry.container.ports);
-  if (ports === undefined) return declared;
+/** The port warnings for one container, against the ports of the containers visited before it. */
+function portWarnings(context: RuleContext, entry: ContainerEntry, ports: readonly unknown[], state: WarningState): void {
   for (let k = 0; k < ports.length; k++) {
     const port = ports[k];
     if (!isPlainObject(port)) continue;
@@ -72,28 +81,25 @@ function portWarnings(context: RuleContext, entry: ContainerEntry, declared: Map
     // A field of the wrong type is SC107's error; the API server would not get this far.
     if (containerPort === undefined || hostPort === undefined || hostIP === undefined || protocol === undefined) continue;
     // SetDefaults_Pod (bare Pods only): with hostNetwork a missing hostPort becomes containerPort.
-    if (context.isPod && context.spec.hostNetwork === true && entry.role !== 'ephemeral' && hostPort === 0) hostPort = containerPort;
-    const path = `${entry.path}.ports[${k}]`;
+    if (hostPort === 0 && context.isPod && context.spec.hostNetwork === true && entry.role !== 'ephemeral') hostPort = containerPort;
     if (hostIP !== '' && hostPort === 0) {
-      add(finding(path, `${entry.label} sets hostIP ${show(hostIP)} on port ${containerPort} without a hostPort, so hostIP does nothing`, 'set hostPort as well, or remove hostIP'));
+      add(state, finding(`${entry.path}.ports[${k}]`, `${entry.label} sets hostIP ${show(hostIP)} on port ${containerPort} without a hostPort, so hostIP does nothing`,
+        'set hostPort as well, or remove hostIP'));
     }
-    const key = `${containerPort}/${protocol === '' ? 'TCP' : protocol}`;
-    const here: DeclaredPort = { path, hostIP, hostPort };
-    const same = (declared ??= new Map()).get(key);
-    if (same === undefined) {
-      declared.set(key, [here]);
-      continue;
-    }
-    for (const other of same) {
+    const here: DeclaredPort = { entry, index: k, key: `${containerPort}/${protocol === '' ? 'TCP' : protocol}`, hostIP, hostPort };
+    const declared = state.ports ??= [];
+    // Pods declare a handful of ports: comparing with each earlier one is cheaper than a map.
+    for (let d = 0; d < declared.length; d++) {
+      const other = declared[d];
+      if (other.key !== here.key) continue;
       const kind = clash(here, other);
       if (kind === undefined) continue;
-      add(finding(path,
-        `${entry.label} declares port ${key}, which is already declared at ${context.specPath}.${other.path} (${kind}); the containers of a pod share one network, so only one process can listen there`,
+      add(state, finding(`${entry.path}.ports[${k}]`,
+        `${entry.label} declares port ${here.key}, which is already declared at ${context.specPath}.${other.entry.path}.ports[${other.index}] (${kind}); the containers of a pod share one network, so only one process can listen there`,
         'give each container its own port, or declare the port once, on the container that listens'));
     }
-    same.push(here);
+    declared.push(here);
   }
-  return declared;
 }
 
 /** How upstream words a second declaration of the same port and protocol, or undefined when it says nothing. */
@@ -108,7 +114,7 @@ function clash(port: DeclaredPort, other: DeclaredPort): string | undefined {
  * A later entry with the same name replaces the earlier one; upstream lets it pass only when it is
  * a plain value that refers to the earlier one as `$(NAME)` (and is not just that reference).
  */
-function envWarnings(entry: ContainerEntry, add: (found: Finding) => void): void {
+function envWarnings(entry: ContainerEntry, state: WarningState): void {
   const env = listField(entry.container.env);
   if (env === undefined || env.length < 2) return;
   const seen = new Set<string>();
@@ -126,21 +132,44 @@ function envWarnings(entry: ContainerEntry, add: (found: Finding) => void): void
     if (variable.valueFrom === undefined || variable.valueFrom === null) {
       if (value !== reference && value.includes(reference)) continue;
     }
-    add(finding(at(entry, `env[${i}]`),
+    add(state, finding(at(entry, `env[${i}]`),
       `${entry.label} defines env var ${show(name)} again, hiding the earlier definition (kubectl apply may drop one of them)`,
       `keep one definition of ${name}, or refer to the earlier value as ${reference} inside a longer value`));
   }
 }
 
-/** Memory and ephemeral-storage quantities of one resource list (`limits`, `requests`, the pod's `overhead`). */
-function byteWarnings(path: string, values: unknown, add: (found: Finding) => void): void {
-  if (!isPlainObject(values)) return;
-  for (const name of BYTE_RESOURCES) {
+/** Memory and ephemeral-storage quantities of a container's `limits` or `requests`, or of the pod's `overhead` (no entry). */
+function byteWarnings(values: Record<string, any>, entry: ContainerEntry | undefined, list: string, state: WarningState): void {
+  for (let n = 0; n < BYTE_RESOURCES.length; n++) {
+    const name = BYTE_RESOURCES[n];
     const raw = values[name];
-    if (raw === undefined || raw === null) continue;
-    const nanos = parseQuantity(raw);
-    // Upstream's test: MilliValue() (rounded up) is not a multiple of 1000.
-    if (nanos === undefined || nanos < 0n || ((nanos + 999_999n) / 1_000_000n) % 1000n === 0n) continue;
-    add(finding(`${path}[${name}]`, `${name} ${show(String(raw))} is a fractional number of bytes, which the API server warns is invalid`, `write ${name} in whole bytes, e.g. 128Mi`));
+    if (raw === undefined || raw === null || !fractionalBytes(raw)) continue;
+    const path = entry === undefined ? `${list}[${name}]` : `${entry.path}.resources.${list}[${name}]`;
+    add(state, finding(path, `${name} ${show(String(raw))} is a fractional number of bytes, which the API server warns is invalid`,
+      `write ${name} in whole bytes, e.g. 128Mi`));
   }
 }
+
+/**
+ * Upstream's test: MilliValue() (rounded up) is not a multiple of 1000. Remembered per text: a
+ * stream repeats a few memory quantities thousands of times, and the test is bigint arithmetic.
+ */
+function fractionalBytes(raw: unknown): boolean {
+  if (typeof raw !== 'string') return fractionalNanos(parseQuantity(raw));
+  let known = FRACTIONAL.get(raw);
+  if (known === undefined) {
+    known = fractionalNanos(parseQuantity(raw));
+    if (FRACTIONAL.size >= FRACTIONAL_LIMIT) FRACTIONAL.clear();
+    FRACTIONAL.set(raw, known);
+  }
+  return known;
+}
+
+function fractionalNanos(nanos: bigint | undefined): boolean {
+  // Not a quantity, or negative: SC110's error, not a warning.
+  if (nanos === undefined || nanos < 0n) return false;
+  return ((nanos + 999_999n) / 1_000_000n) % 1000n !== 0n;
+}
+
+const FRACTIONAL = new Map<string, boolean>();
+const FRACTIONAL_LIMIT = 1024;
