@@ -252,7 +252,7 @@ function budgetText(group: readonly ShutdownStep[], workload: WorkloadLifecycle,
     : group.some(step => Object.prototype.hasOwnProperty.call(workload.declared.drainSeconds, step.name));
   const need = declared ? `${verb} ${needs}s (declared)` : `no declared ${first.role === 'main' ? 'stop' : 'drain'} time`;
   // The kubelet still sends SIGTERM and allows a minimum of 2 seconds before SIGKILL.
-  if (left === 0) return `${need}${separator}no time left: killed 2 seconds after SIGTERM (the kubelet's minimum)`;
+  if (left === 0) return `${need}${separator}no time left: killed unless it exits within the kubelet's 2-second minimum`;
   if (declared && needs > left) return `${need}${separator}only ${left}s left: killed before it is done`;
   return `${need}${separator}${left}s left`;
 }

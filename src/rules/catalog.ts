@@ -89,7 +89,6 @@ export function isSuppressible(ruleId: string): boolean {
   return !/^SC[01]\d\d$/.test(ruleId) && !TYPED_API_RULES.some(r => r.id === ruleId);
 }
 
-
 /** The text of RULES.md, generated so that it cannot drift from the code. */
 export function renderRulesMarkdown(): string {
   const escape = (text: string) => text.replace(/\|/g, '\\|');

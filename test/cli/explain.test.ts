@@ -21,7 +21,7 @@ describe('explain', () => {
       '    3. container "app"            starts',
       '  shutdown (grace period 30s):',
       '    1. container "app"            SIGTERM first; needs 30s (declared); 30s left',
-      '    2. sidecar "envoy"            SIGTERM after the container exits; needs 5s (declared); no time left: killed 2 seconds after SIGTERM (the kubelet\'s minimum)',
+      '    2. sidecar "envoy"            SIGTERM after the container exits; needs 5s (declared); no time left: killed unless it exits within the kubelet\'s 2-second minimum',
       '    warning: the declared stops need 35s but the grace period is 30s; the sidecars stopped last are killed before they drain (SC206)',
       '  effective requests: cpu 350m, memory 320Mi; limits: memory 512Mi',
     ].join('\n'));
