@@ -133,6 +133,18 @@ export function formatQuantity(nanos: Nanos): string {
   return `${nanos}n`;
 }
 
+/**
+ * SetDefaults_ResourceList rounds every stored quantity up to milli scale (`100u` cpu becomes
+ * `1m`); zero and negative values are returned as they are.
+ */
+export function roundUpToMilli(nanos: Nanos): Nanos {
+  if (nanos <= 0n) return nanos;
+  const remainder = nanos % MILLI;
+  return remainder === 0n ? nanos : nanos - remainder + MILLI;
+}
+
+const MILLI = 1_000_000n;
+
 /** Whether a quantity is a whole number of units (required for some resources, e.g. hugepages counts). */
 export function isWholeUnits(nanos: Nanos): boolean {
   return nanos % NANO === 0n;

@@ -13,13 +13,11 @@
  */
 import { ResourceTotals } from './plan';
 import { containerList, isSidecar } from './pod-spec';
-import { formatQuantity, Nanos, parseQuantity } from './quantity';
+import { formatQuantity, Nanos, parseQuantity, roundUpToMilli } from './quantity';
 import { isAtLeast, KubeVersion } from '../version';
 
 /** PodLevelResources is beta and on by default from 1.34; before that `spec.resources` is dropped. */
 const POD_LEVEL_RESOURCES_MINOR = 34;
-
-const MILLI = 1_000_000n;
 
 /**
  * The effective requests and limits of the pod that `spec` will create on a cluster of `version`.
@@ -137,12 +135,6 @@ function readResourceList(list: unknown): ReadResourceList {
     values.set(name, roundUpToMilli(parsed));
   }
   return { values, declared };
-}
-
-/** SetDefaults_ResourceList rounds every stored quantity up to milli scale (`100u` cpu becomes `1m`). */
-function roundUpToMilli(nanos: Nanos): Nanos {
-  const remainder = nanos % MILLI;
-  return remainder === 0n ? nanos : nanos - remainder + MILLI;
 }
 
 function isPodLevelResource(name: string): boolean {

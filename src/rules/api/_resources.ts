@@ -3,12 +3,11 @@
  * and SC120 (pod-level `spec.resources`). Quantities go through the exact parser in
  * `lifecycle/quantity.ts`, rounded up to milli-units as `SetDefaults_ResourceList` does.
  */
-import { formatQuantity, Nanos, parseQuantity } from '../../lifecycle/quantity';
+import { formatQuantity, Nanos, parseQuantity, roundUpToMilli } from '../../lifecycle/quantity';
 import { Finding } from '../rule';
 import { finding, isPlainObject, qualifiedNameErrors, show } from './_util';
 
 const NANO = 1_000_000_000n;
-const MILLI = 1_000_000n;
 
 /** One entry of a resource list as read from the manifest. */
 export interface ResourceValue {
@@ -195,12 +194,6 @@ function readList(list: unknown): Map<string, ResourceValue> {
     values.set(name, { raw, nanos: parsed !== undefined ? roundUpToMilli(parsed) : undefined });
   }
   return values;
-}
-
-function roundUpToMilli(nanos: Nanos): Nanos {
-  if (nanos <= 0n) return nanos;
-  const remainder = nanos % MILLI;
-  return remainder === 0n ? nanos : nanos - remainder + MILLI;
 }
 
 /** The common case, decided without building messages: a non-negative quantity of cpu, memory or ephemeral-storage. */

@@ -45,4 +45,6 @@ function goTrimSpace(text: string): string {
   return text.replace(GO_SPACE_AT_ENDS, '');
 }
 
-const GO_SPACE_AT_ENDS = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+/** `unicode.IsSpace`: the Latin-1 spaces (NEL and no-break space among them) and the other Unicode White_Space characters. */
+const GO_SPACE = '[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
+const GO_SPACE_AT_ENDS = new RegExp(`^${GO_SPACE}+|${GO_SPACE}+$`, 'g');

@@ -6,7 +6,7 @@ import { at, finding, intField, isPlainObject, isPortName, isValidPortNumber, li
 const PROTOCOLS = ['TCP', 'UDP', 'SCTP'];
 
 /** One container port after the v1 defaulting the API server runs first. */
-interface Port {
+export interface Port {
   readonly index: number;
   readonly raw: Record<string, any>;
   /** `undefined` when the field has the wrong type. */
@@ -55,7 +55,12 @@ export const portsRule: Rule = {
   },
 };
 
-function readPorts(entry: ContainerEntry, defaultHostPorts: boolean): Port[] {
+/**
+ * A container's ports after the v1 defaulting (shared with SC121): protocol "" is TCP, and with
+ * `defaultHostPorts` (bare Pods with hostNetwork, not ephemeral containers) a missing hostPort
+ * is containerPort.
+ */
+export function readPorts(entry: ContainerEntry, defaultHostPorts: boolean): Port[] {
   const list = listField(entry.container.ports);
   if (list === undefined || list.length === 0) return NO_PORTS;
   const ports: Port[] = [];

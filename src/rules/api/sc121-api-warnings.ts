@@ -1,8 +1,9 @@
-import { parseQuantity } from '../../lifecycle/quantity';
+import { isWholeUnits, parseQuantity, roundUpToMilli } from '../../lifecycle/quantity';
 import { ALL_LISTS, APP_LISTS, containerEntries, ContainerEntry, EPHEMERAL_LISTS, INIT_LISTS, setsAnyField } from '../containers';
 import { Finding, NO_FINDINGS, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
-import { at, finding, intField, isPlainObject, listField, show, stringField } from './_util';
+import { at, finding, isPlainObject, listField, show, stringField } from './_util';
+import { Port, readPorts } from './sc107-ports';
 
 /** The resources whose quantities are bytes: a fraction of a byte draws a warning. */
 const BYTE_RESOURCES = ['memory', 'ephemeral-storage'];
@@ -34,7 +35,7 @@ export const apiWarningsRule: Rule = {
       for (let e = 0; e < entries.length; e++) {
         const entry = entries[e];
         const container = entry.container;
-        if (Array.isArray(container.ports) && container.ports.length > 0) portWarnings(context, entry, container.ports, state);
+        if (Array.isArray(container.ports) && container.ports.length > 0) portWarnings(context, entry, state);
         if (envSet) envWarnings(entry, state);
         const resources = container.resources;
         if (isPlainObject(resources)) {
@@ -62,40 +63,34 @@ function add(state: WarningState, found: Finding): void {
 
 interface DeclaredPort {
   readonly entry: ContainerEntry;
-  readonly index: number;
+  readonly port: Port;
   /** `8080/TCP`, after defaulting the protocol. */
   readonly key: string;
-  readonly hostIP: string;
-  readonly hostPort: number;
 }
 
 /** The port warnings for one container, against the ports of the containers visited before it. */
-function portWarnings(context: RuleContext, entry: ContainerEntry, ports: readonly unknown[], state: WarningState): void {
+function portWarnings(context: RuleContext, entry: ContainerEntry, state: WarningState): void {
+  // SetDefaults_Pod (bare Pods only): with hostNetwork a missing hostPort becomes containerPort.
+  const ports = readPorts(entry, context.isPod && context.spec.hostNetwork === true && entry.role !== 'ephemeral');
   for (let k = 0; k < ports.length; k++) {
     const port = ports[k];
-    if (!isPlainObject(port)) continue;
-    const containerPort = intField(port.containerPort);
-    let hostPort = intField(port.hostPort);
-    const hostIP = stringField(port.hostIP);
-    const protocol = stringField(port.protocol);
+    const { containerPort, hostPort, hostIP, protocol } = port;
     // A field of the wrong type is SC107's error; the API server would not get this far.
     if (containerPort === undefined || hostPort === undefined || hostIP === undefined || protocol === undefined) continue;
-    // SetDefaults_Pod (bare Pods only): with hostNetwork a missing hostPort becomes containerPort.
-    if (hostPort === 0 && context.isPod && context.spec.hostNetwork === true && entry.role !== 'ephemeral') hostPort = containerPort;
     if (hostIP !== '' && hostPort === 0) {
-      add(state, finding(`${entry.path}.ports[${k}]`, `${entry.label} sets hostIP ${show(hostIP)} on port ${containerPort} without a hostPort, so hostIP does nothing`,
+      add(state, finding(`${entry.path}.ports[${port.index}]`, `${entry.label} sets hostIP ${show(hostIP)} on port ${containerPort} without a hostPort, so hostIP does nothing`,
         'set hostPort as well, or remove hostIP'));
     }
-    const here: DeclaredPort = { entry, index: k, key: `${containerPort}/${protocol === '' ? 'TCP' : protocol}`, hostIP, hostPort };
+    const here: DeclaredPort = { entry, port, key: `${containerPort}/${protocol}` };
     const declared = state.ports ??= [];
     // Pods declare a handful of ports: comparing with each earlier one is cheaper than a map.
     for (let d = 0; d < declared.length; d++) {
       const other = declared[d];
       if (other.key !== here.key) continue;
-      const kind = clash(here, other);
+      const kind = clash(port, other.port);
       if (kind === undefined) continue;
-      add(state, finding(`${entry.path}.ports[${k}]`,
-        `${entry.label} declares port ${here.key}, which is already declared at ${context.specPath}.${other.entry.path}.ports[${other.index}] (${kind}); the containers of a pod share one network, so only one process can listen there`,
+      add(state, finding(`${entry.path}.ports[${port.index}]`,
+        `${entry.label} declares port ${here.key}, which is already declared at ${context.specPath}.${other.entry.path}.ports[${other.port.index}] (${kind}); the containers of a pod share one network, so only one process can listen there`,
         'give each container its own port, or declare the port once, on the container that listens'));
     }
     declared.push(here);
@@ -103,7 +98,7 @@ function portWarnings(context: RuleContext, entry: ContainerEntry, ports: readon
 }
 
 /** How upstream words a second declaration of the same port and protocol, or undefined when it says nothing. */
-function clash(port: DeclaredPort, other: DeclaredPort): string | undefined {
+function clash(port: Port, other: Port): string | undefined {
   if (port.hostIP === other.hostIP && port.hostPort === other.hostPort) return 'a duplicate port definition';
   if (port.hostPort === 0 || other.hostPort === 0) return 'an overlapping port definition';
   if (port.hostPort === other.hostPort && (port.hostIP === '') !== (other.hostIP === '')) return 'a dangerously ambiguous port definition';
@@ -167,8 +162,7 @@ function fractionalBytes(raw: unknown): boolean {
 
 function fractionalNanos(nanos: bigint | undefined): boolean {
   // Not a quantity, or negative: SC110's error, not a warning.
-  if (nanos === undefined || nanos < 0n) return false;
-  return ((nanos + 999_999n) / 1_000_000n) % 1000n !== 0n;
+  return nanos !== undefined && nanos >= 0n && !isWholeUnits(roundUpToMilli(nanos));
 }
 
 const FRACTIONAL = new Map<string, boolean>();
