@@ -186,11 +186,18 @@ const PLAIN_WORD = new jsyaml.Type('tag:yaml.org,2002:str', {
 });
 
 function isPlainWordStart(code: number): boolean {
-  // ASCII letters only; n, t and f (either case) may begin null, true or false.
-  return ((code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a)) && !NULL_OR_BOOL_STARTS.includes(code);
+  return code < 128 && PLAIN_WORD_STARTS[code] === 1;
 }
 
-const NULL_OR_BOOL_STARTS = [...'nNtTfF'].map(c => c.charCodeAt(0));
+/** 1 for the ASCII letters other than n, t and f (either case), which may begin null, true or false. */
+const PLAIN_WORD_STARTS = (() => {
+  const starts = new Uint8Array(128);
+  for (let code = 0; code < 128; code++) {
+    const letter = (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
+    if (letter && !'nNtTfF'.includes(String.fromCharCode(code))) starts[code] = 1;
+  }
+  return starts;
+})();
 
 /**
  * The YAML 1.2 core schema plus `<<` merge keys, with the other YAML 1.1 types (timestamps,

@@ -28,28 +28,20 @@ export interface Position {
 export function parseFieldPath(path: string): PathSegment[] {
   const segments: PathSegment[] = [];
   let i = 0;
-  let current = '';
-  const flush = () => {
-    if (current !== '') segments.push(current);
-    current = '';
-  };
   while (i < path.length) {
-    const c = path[i];
-    if (c === '.') {
-      flush();
-      i++;
-    } else if (c === '[') {
-      flush();
+    if (path.charCodeAt(i) === 0x5b /* [ */) {
       const close = path.indexOf(']', i + 1);
       const inner = close === -1 ? path.slice(i + 1) : path.slice(i + 1, close);
       segments.push(/^\d+$/.test(inner) ? Number(inner) : inner);
       i = close === -1 ? path.length : close + 1;
-    } else {
-      current += c;
-      i++;
+      continue;
     }
+    // A key runs to the next `.` or `[`; empty keys (`a..b`) are skipped.
+    let end = i;
+    while (end < path.length && path.charCodeAt(end) !== 0x2e /* . */ && path.charCodeAt(end) !== 0x5b /* [ */) end++;
+    if (end > i) segments.push(path.slice(i, end));
+    i = path.charCodeAt(end) === 0x2e ? end + 1 : end;
   }
-  flush();
   return segments;
 }
 
@@ -63,11 +55,12 @@ export class DocumentLocator {
   /** The position of each path (deepest existing part), in the order given. */
   public locateAll(paths: ReadonlyArray<ReadonlyArray<PathSegment>>): Position[] {
     if (this.document.json) return locateJson(this.document, paths);
+    this.scanner ??= new BlockScanner(this.document.text, paths.length > DIRECT_PATHS);
     return paths.map(path => this.locate(path));
   }
 
   private locate(path: ReadonlyArray<PathSegment>): Position {
-    this.scanner ??= new BlockScanner(this.document.text);
+    this.scanner ??= new BlockScanner(this.document.text, false);
     const found = this.scanner.find(path, this.document.value);
     const offset = found ?? this.exactLocator().find(path);
     if (offset === undefined) return { line: this.document.line, column: 1 };
@@ -101,28 +94,50 @@ interface BlockEntry {
   readonly opaque: boolean;
 }
 
+/** A mapping entry as first read: where its key is and where its value starts on that line. */
+interface RawEntry {
+  readonly line: number;
+  readonly column: number;
+  readonly valueColumn: number;
+}
+
+/**
+ * Up to this many paths per document, each step of a path scans its collection afresh; beyond it,
+ * each collection is read once and kept. Most documents have one or two findings.
+ */
+const DIRECT_PATHS = 8;
+
 /** The scanner gave up: the document is not plain block YAML where the path runs. */
 const UNSUPPORTED = Symbol('unsupported');
 
 /**
  * Indentation-based search of block YAML. It never parses values; it reads keys and `-` items at
  * the indentation where they must be, and returns undefined when it is unsure so that the exact
- * parser decides.
+ * parser decides. A document usually has one or two findings, so each step of a path scans the
+ * lines of its collection directly and reads only the matching entry's value; with many findings
+ * each collection is read once and kept instead.
  */
 class BlockScanner {
   private readonly lines: string[];
   /** Indentation of each line; -1 for blank and comment lines, -2 for tab-indented lines. */
   private readonly indents: Int32Array;
-  private readonly mappings = new Map<string, Map<string, BlockEntry> | typeof UNSUPPORTED>();
-  private readonly sequences = new Map<string, BlockEntry[] | typeof UNSUPPORTED>();
   private readonly root: BlockNode | typeof UNSUPPORTED | undefined;
+  /** The entries of each collection read so far, by `line:column`; only when many paths are looked up. */
+  private readonly mappings?: Map<string, Map<string, RawEntry> | typeof UNSUPPORTED>;
+  private readonly sequences?: Map<string, BlockEntry[] | typeof UNSUPPORTED>;
 
-  constructor(text: string) {
+  /**
+   * @param keep read each collection once and keep its entries: a document with many findings
+   * (a `List` of thousands of items) is then searched in one pass, not once per finding
+   */
+  constructor(text: string, keep: boolean) {
+    if (keep) {
+      this.mappings = new Map();
+      this.sequences = new Map();
+    }
     this.lines = text.split('\n');
     this.indents = new Int32Array(this.lines.length);
-    this.lines.forEach((line, i) => {
-      this.indents[i] = indentOf(line);
-    });
+    for (let i = 0; i < this.lines.length; i++) this.indents[i] = indentOf(this.lines[i]);
     this.root = this.findRoot();
   }
 
@@ -135,95 +150,121 @@ class BlockScanner {
     let node: BlockNode | undefined = this.root;
     let data: any = value;
     let deepest: Offset = { line: this.root.line, column: this.root.column };
-    for (const segment of path) {
+    for (let i = 0; i < path.length; i++) {
+      const segment = path[i];
       const exists = hasSegment(data, segment);
       if (node === undefined) return exists ? undefined : deepest;
       const entry: BlockEntry | undefined | typeof UNSUPPORTED = typeof segment === 'number' ? this.item(node, segment) : this.entry(node, segment);
-      if (entry === UNSUPPORTED) return exists ? undefined : deepest;
-      if (entry === undefined) return exists ? undefined : deepest;
+      if (entry === UNSUPPORTED || entry === undefined) return exists ? undefined : deepest;
       deepest = entry.at;
-      if (entry.opaque) node = undefined; else node = entry.value;
+      node = entry.opaque ? undefined : entry.value;
       data = exists ? data[segment] : undefined;
     }
     return deepest;
   }
 
+  /**
+   * The entry `key` of the block mapping starting at `node`: the first entry is at the node, the
+   * rest at its column below. Every entry is read, as a key the scanner cannot read makes the
+   * whole mapping unsure, and with duplicate keys the last one wins, as when parsing.
+   */
   private entry(node: BlockNode, key: string): BlockEntry | undefined | typeof UNSUPPORTED {
-    const entries = this.mappingAt(node);
-    return entries === UNSUPPORTED ? UNSUPPORTED : entries.get(key);
-  }
-
-  private item(node: BlockNode, index: number): BlockEntry | undefined | typeof UNSUPPORTED {
-    const items = this.sequenceAt(node);
-    return items === UNSUPPORTED ? UNSUPPORTED : items[index];
-  }
-
-  /** Every entry of the block mapping starting at `node`: the first at the node, the rest at its column below. */
-  private mappingAt(node: BlockNode): Map<string, BlockEntry> | typeof UNSUPPORTED {
-    const cacheKey = `${node.line}:${node.column}`;
-    const cached = this.mappings.get(cacheKey);
-    if (cached !== undefined) return cached;
-    let result: Map<string, BlockEntry> | typeof UNSUPPORTED = new Map();
-    for (const line of this.linesAt(node, false)) {
+    if (this.mappings !== undefined) {
+      const entries = this.mappingAt(node, this.mappings);
+      if (entries === UNSUPPORTED) return UNSUPPORTED;
+      const found = entries.get(key);
+      return found === undefined ? undefined : this.valueEntry(found, found.line, found.valueColumn, found.column);
+    }
+    let found = -1;
+    let foundColumn = 0;
+    let foundValueColumn = 0;
+    for (let line = node.line; line !== -1; line = this.nextLineAt(node, line, false)) {
       const column = line === node.line ? node.column : this.indents[line];
-      const entry = this.readMappingEntry(line, column);
-      if (entry === UNSUPPORTED) {
-        result = UNSUPPORTED;
+      const read = readKey(this.lines[line], column);
+      if (read === undefined) return UNSUPPORTED;
+      if (read.key === key) {
+        found = line;
+        foundColumn = column;
+        foundValueColumn = read.valueColumn;
+      }
+    }
+    if (found === -1) return undefined;
+    return this.valueEntry({ line: found, column: foundColumn }, found, foundValueColumn, foundColumn);
+  }
+
+  /** Every entry of the block mapping at `node`, read once: the kept form of `entry`. */
+  private mappingAt(node: BlockNode, kept: Map<string, Map<string, RawEntry> | typeof UNSUPPORTED>): Map<string, RawEntry> | typeof UNSUPPORTED {
+    const cacheKey = `${node.line}:${node.column}`;
+    let entries = kept.get(cacheKey);
+    if (entries !== undefined) return entries;
+    entries = new Map();
+    for (let line = node.line; line !== -1; line = this.nextLineAt(node, line, false)) {
+      const column = line === node.line ? node.column : this.indents[line];
+      const read = readKey(this.lines[line], column);
+      if (read === undefined) {
+        entries = UNSUPPORTED;
         break;
       }
       // Duplicate keys: the last one wins, as when parsing.
-      result.set(entry.key, entry.entry);
+      entries.set(read.key, { line, column, valueColumn: read.valueColumn });
     }
-    this.mappings.set(cacheKey, result);
-    return result;
+    kept.set(cacheKey, entries);
+    return entries;
   }
 
-  /** Every item of the block sequence starting at `node`. */
-  private sequenceAt(node: BlockNode): BlockEntry[] | typeof UNSUPPORTED {
-    const cacheKey = `${node.line}:${node.column}`;
-    const cached = this.sequences.get(cacheKey);
-    if (cached !== undefined) return cached;
-    let result: BlockEntry[] | typeof UNSUPPORTED = [];
-    for (const line of this.linesAt(node, true)) {
+  /** Item `index` of the block sequence starting at `node`; an item the scanner cannot read makes it unsure. */
+  private item(node: BlockNode, index: number): BlockEntry | undefined | typeof UNSUPPORTED {
+    if (this.sequences !== undefined) {
+      const cacheKey = `${node.line}:${node.column}`;
+      let items = this.sequences.get(cacheKey);
+      if (items === undefined) {
+        items = this.sequenceAt(node);
+        this.sequences.set(cacheKey, items);
+      }
+      return items === UNSUPPORTED ? UNSUPPORTED : items[index];
+    }
+    if (!isDashAt(this.lines[node.line], node.column)) return undefined;
+    let found: BlockEntry | undefined;
+    let count = 0;
+    for (let line = node.line; line !== -1; line = this.nextLineAt(node, line, true)) {
       const column = line === node.line ? node.column : this.indents[line];
       const item = this.readSequenceItem(line, column);
-      if (item === UNSUPPORTED) {
-        result = UNSUPPORTED;
-        break;
-      }
-      result.push(item);
+      if (item === UNSUPPORTED) return UNSUPPORTED;
+      if (count++ === index) found = item;
     }
-    this.sequences.set(cacheKey, result);
-    return result;
+    return found;
+  }
+
+  /** Every item of the block sequence at `node`: the kept form of `item`. */
+  private sequenceAt(node: BlockNode): BlockEntry[] | typeof UNSUPPORTED {
+    const items: BlockEntry[] = [];
+    if (!isDashAt(this.lines[node.line], node.column)) return items;
+    for (let line = node.line; line !== -1; line = this.nextLineAt(node, line, true)) {
+      const item = this.readSequenceItem(line, line === node.line ? node.column : this.indents[line]);
+      if (item === UNSUPPORTED) return UNSUPPORTED;
+      items.push(item);
+    }
+    return items;
   }
 
   /**
-   * The lines holding the entries of the collection at `node`: its own line, then each later line
-   * indented exactly as the node until one is indented less. In a mapping, `-` lines at the same
-   * indentation are the compact sequence value of the entry above; a sequence ends at a line that
-   * is not a `-` item.
+   * The next line after `line` holding an entry of the collection at `node`, or -1: each later
+   * line indented exactly as the node, until one is indented less. In a mapping, `-` lines at the
+   * same indentation are the compact sequence value of the entry above; a sequence ends at a line
+   * that is not a `-` item.
    */
-  private linesAt(node: BlockNode, sequence: boolean): number[] {
-    if (sequence && !isDashAt(this.lines[node.line], node.column)) return [];
-    const lines = [node.line];
-    for (let line = node.line + 1; line < this.lines.length; line++) {
-      const indent = this.indents[line];
+  private nextLineAt(node: BlockNode, line: number, sequence: boolean): number {
+    for (let next = line + 1; next < this.lines.length; next++) {
+      const indent = this.indents[next];
       if (indent === -1) continue;
-      if (indent === -2 || indent < node.column) break;
+      if (indent === -2 || indent < node.column) return -1;
       if (indent > node.column) continue;
-      const dash = isDashAt(this.lines[line], indent);
-      if (sequence && !dash) break;
+      const dash = isDashAt(this.lines[next], indent);
+      if (sequence && !dash) return -1;
       if (!sequence && dash) continue;
-      lines.push(line);
+      return next;
     }
-    return lines;
-  }
-
-  private readMappingEntry(line: number, column: number): { key: string; entry: BlockEntry } | typeof UNSUPPORTED {
-    const text = this.lines[line];
-    const key = readKey(text, column);
-    if (key === undefined) return UNSUPPORTED;
-    return { key: key.key, entry: this.valueEntry({ line, column }, line, key.valueColumn, column) };
+    return -1;
   }
 
   private readSequenceItem(line: number, column: number): BlockEntry | typeof UNSUPPORTED {
@@ -285,10 +326,12 @@ class BlockScanner {
 
 /** Leading spaces of a line; -1 when blank or a comment, -2 when a tab comes before the content. */
 function indentOf(line: string): number {
-  let i = 0;
-  while (line.charCodeAt(i) === 32) i++;
+  // A native search, not a loop over the spaces: most lines are indented, and only documents with
+  // findings get here, too few for V8 to compile a loop.
+  const i = line.search(NOT_SPACE);
+  if (i === -1) return -1;
   const c = line[i];
-  if (c === undefined || c === '\r' || c === '#') return -1;
+  if (c === '\r' || c === '#') return -1;
   if (c === '\t') {
     let j = i;
     while (line[j] === ' ' || line[j] === '\t') j++;
@@ -297,6 +340,8 @@ function indentOf(line: string): number {
   }
   return i;
 }
+
+const NOT_SPACE = /[^ ]/;
 
 function isDashAt(line: string, column: number): boolean {
   if (line[column] !== '-') return false;

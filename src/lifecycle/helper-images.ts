@@ -66,20 +66,34 @@ export function detectHelper(image: string): KnownHelper | undefined {
  * image with surrounding whitespace or a character outside ASCII goes the full way.
  */
 export function mayBeCatalogued(image: string): boolean {
+  if (!readRawLastSegment(image)) return true;
+  const first = image.charCodeAt(rawStart);
+  const last = image.charCodeAt(rawStop - 1);
+  if (first > 127 || last > 127) return true;
+  return SEGMENT_SHAPES().has(segmentShape(rawStop - rawStart, asciiLower(first), asciiLower(last)));
+}
+
+/** The bounds `readRawLastSegment` found: the last path segment is `image.slice(rawStart, rawStop)`. */
+let rawStart = 0;
+let rawStop = 0;
+
+/**
+ * Find the repository's last path segment in the raw reference (tag and digest left out) without
+ * building a string, into `rawStart` and `rawStop`. False when this quick reading is unsure
+ * (whitespace around the reference, nothing before a digest, an empty segment): the caller then
+ * goes the full way through `lastSegment`.
+ */
+function readRawLastSegment(image: string): boolean {
   const length = image.length;
-  if (length === 0 || image.charCodeAt(0) <= 32 || image.charCodeAt(length - 1) <= 32) return true;
+  if (length === 0 || image.charCodeAt(0) <= 32 || image.charCodeAt(length - 1) <= 32) return false;
   const at = image.indexOf('@');
   const end = at >= 0 ? at : length;
-  if (end === 0) return true;
+  if (end === 0) return false;
   const slash = image.lastIndexOf('/', end - 1);
   const colon = image.lastIndexOf(':', end - 1);
-  const stop = colon > slash ? colon : end;
-  const start = slash + 1;
-  if (stop <= start) return true;
-  const first = image.charCodeAt(start);
-  const last = image.charCodeAt(stop - 1);
-  if (first > 127 || last > 127) return true;
-  return SEGMENT_SHAPES().has(segmentShape(stop - start, asciiLower(first), asciiLower(last)));
+  rawStart = slash + 1;
+  rawStop = colon > slash ? colon : end;
+  return rawStop > rawStart;
 }
 
 function asciiLower(code: number): number {
@@ -206,8 +220,14 @@ export const LINKERD_PROXY_INIT: readonly string[] = ['linkerd', 'proxy-init'];
  * digest removed, compared case-insensitively.
  */
 export function imageRepositoryEndsWith(image: string, suffix: readonly string[]): boolean {
-  // The last segment decides most images without splitting the whole reference.
-  if (typeof image !== 'string' || suffix.length === 0 || lastSegment(image) !== suffix[suffix.length - 1]) return false;
+  if (typeof image !== 'string' || suffix.length === 0) return false;
+  const wanted = suffix[suffix.length - 1];
+  // Most images are turned away by the length of their last segment, with no string built: the
+  // suffix is ASCII, and the one character whose lowercase is longer (U+0130) lowercases to a
+  // non-ASCII pair, so a segment of another length can never match.
+  if (readRawLastSegment(image) && rawStop - rawStart !== wanted.length) return false;
+  // The last segment decides most of the others without splitting the whole reference.
+  if (lastSegment(image) !== wanted) return false;
   const segments = repositorySegments(image);
   return segments !== undefined && endsWithSegments(segments, suffix);
 }

@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { detectHelper, lastSegmentCatalogued, mayBeCatalogued } from '../../src/lifecycle/helper-images';
+import { detectHelper, imageRepositoryEndsWith, lastSegmentCatalogued, LINKERD_PROXY_INIT, mayBeCatalogued } from '../../src/lifecycle/helper-images';
 
 describe('detectHelper recognises helper images', () => {
   test.each([
@@ -172,4 +172,31 @@ test('the allocation-free pre-check never turns away an image whose last segment
     fc.constantFrom('', ':1.2', ':latest', '@sha256:abc', ':1@sha256:abc', ':', '@', ' ', '\t', '/'),
   ).map(([prefix, middle, suffix]) => prefix + middle + suffix);
   fc.assert(fc.property(image, text => !lastSegmentCatalogued(text) || mayBeCatalogued(text)), { numRuns: 5000 });
+});
+
+test('the length pre-check of imageRepositoryEndsWith turns away only images that cannot end with the suffix', () => {
+  // The reading spelled out: trimmed, lowercased, digest and tag removed, whole segments compared.
+  const endsWithProxyInit = (image: string): boolean => {
+    let reference = image.trim().toLowerCase();
+    const at = reference.indexOf('@');
+    if (at >= 0) reference = reference.slice(0, at);
+    const colon = reference.lastIndexOf(':');
+    if (colon > reference.lastIndexOf('/')) reference = reference.slice(0, colon);
+    const segments = reference.split('/');
+    if (segments.some(segment => segment === '')) return false;
+    return segments.length >= 2 && segments[segments.length - 2] === 'linkerd' && segments[segments.length - 1] === 'proxy-init';
+  };
+  const segment = fc.oneof(
+    fc.constantFrom('proxy-init', 'PROXY-INIT', 'Proxy-Init', 'proxy-init2', 'proxy', 'proxy-inits', 'xproxy-init'),
+    // U+0130 lowercases to two characters; the Kelvin sign to an ASCII k.
+    fc.stringOf(fc.constantFrom('p', 'r', 'o', 'x', 'y', '-', 'i', 'n', 't', '\u0130', '\u212a', ' '), { maxLength: 11 }),
+  );
+  const image = fc.tuple(
+    fc.constantFrom('', 'linkerd/', 'LINKERD/', 'cr.l5d.io/linkerd/', 'ghcr.io/other/', ' linkerd/', 'linkerd//', '@'),
+    segment,
+    fc.constantFrom('', ':v2.1', '@sha256:abc', ':1@sha256:abc', ':', ' ', '\t', '/'),
+  ).map(([prefix, middle, suffix]) => prefix + middle + suffix);
+  expect(imageRepositoryEndsWith('cr.l5d.io/linkerd/proxy-init:v2.4.0', LINKERD_PROXY_INIT)).toBe(true);
+  expect(imageRepositoryEndsWith('linkerd/proxy-initx', LINKERD_PROXY_INIT)).toBe(false);
+  fc.assert(fc.property(image, text => imageRepositoryEndsWith(text, LINKERD_PROXY_INIT) === endsWithProxyInit(text)), { numRuns: 5000 });
 });

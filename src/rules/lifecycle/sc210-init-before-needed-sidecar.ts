@@ -73,8 +73,7 @@ function needOf(
 function commandNaming(container: Record<string, any>, sidecarName: string): string | undefined {
   const wanted = sidecarName.toLowerCase();
   // The name must appear as a whole token, so first as a substring of some word of the command.
-  if (!['command', 'args'].some(field => Array.isArray(container[field])
-    && container[field].some((item: unknown) => typeof item === 'string' && item.toLowerCase().includes(wanted)))) return undefined;
+  if (!mentions(container.command, wanted) && !mentions(container.args, wanted)) return undefined;
   const tokens = (field: string): string[] => {
     const value = container[field];
     if (!Array.isArray(value)) return [];
@@ -87,6 +86,16 @@ function commandNaming(container: Record<string, any>, sidecarName: string): str
     if (tokens(field).includes(wanted)) return field;
   }
   return undefined;
+}
+
+/** Whether some string of `words` holds `wanted` (lowercase), ignoring case. A loop: it runs for every init container and sidecar pair. */
+function mentions(words: unknown, wanted: string): boolean {
+  if (!Array.isArray(words)) return false;
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i];
+    if (typeof word === 'string' && word.toLowerCase().includes(wanted)) return true;
+  }
+  return false;
 }
 
 /** `init container "migrate" (initContainers[0])`; an unnamed container's label already has its path. */
