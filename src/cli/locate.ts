@@ -55,13 +55,14 @@ export class DocumentLocator {
   /** The position of each path (deepest existing part), in the order given. */
   public locateAll(paths: ReadonlyArray<ReadonlyArray<PathSegment>>): Position[] {
     if (this.document.json) return locateJson(this.document, paths);
-    this.scanner ??= new BlockScanner(this.document.text, paths.length > DIRECT_PATHS);
-    return paths.map(path => this.locate(path));
+    const keep = paths.length > DIRECT_PATHS;
+    if (this.scanner === undefined || (keep && !this.scanner.keeps)) this.scanner = new BlockScanner(this.document.text, keep);
+    const scanner = this.scanner;
+    return paths.map(path => this.locate(scanner, path));
   }
 
-  private locate(path: ReadonlyArray<PathSegment>): Position {
-    this.scanner ??= new BlockScanner(this.document.text, false);
-    const found = this.scanner.find(path, this.document.value);
+  private locate(scanner: BlockScanner, path: ReadonlyArray<PathSegment>): Position {
+    const found = scanner.find(path, this.document.value);
     const offset = found ?? this.exactLocator().find(path);
     if (offset === undefined) return { line: this.document.line, column: 1 };
     return { line: this.document.startLine + offset.line, column: offset.column + 1 };
@@ -139,6 +140,11 @@ class BlockScanner {
     this.indents = new Int32Array(this.lines.length);
     for (let i = 0; i < this.lines.length; i++) this.indents[i] = indentOf(this.lines[i]);
     this.root = this.findRoot();
+  }
+
+  /** Whether collections are read once and kept (see the constructor). */
+  public get keeps(): boolean {
+    return this.mappings !== undefined;
   }
 
   /**
