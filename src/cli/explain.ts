@@ -48,8 +48,10 @@ export async function explainInputs(inputs: readonly InputRef[], version: KubeVe
   for (const input of inputs) {
     const source = await readInput(input, io);
     for (const document of parseDocuments(source)) {
-      let locator: DocumentLocator | undefined;
-      for (const object of documentObjects(document)) {
+      const objects = documentObjects(document);
+      let itemLines: number[] | undefined;
+      for (let index = 0; index < objects.length; index++) {
+        const object = objects[index];
         const located = locatePodSpec(object.value);
         if (!located) continue;
         const manifest = object.value;
@@ -65,8 +67,9 @@ export async function explainInputs(inputs: readonly InputRef[], version: KubeVe
         const namespace = typeof metadata?.namespace === 'string' ? metadata.namespace : undefined;
         let line = document.line;
         if (object.itemPath.length > 0) {
-          locator ??= new DocumentLocator(document);
-          line = locator.locateAll([object.itemPath])[0].line;
+          // Every item of a List is placed in one pass over the document, not one search per item.
+          itemLines ??= new DocumentLocator(document).locateAll(objects.map(other => other.itemPath)).map(position => position.line);
+          line = itemLines[index];
         }
         workloads.push({
           file: document.file,
