@@ -1,4 +1,3 @@
-import { apiWarningsRule } from './api';
 import { RULES } from './pack';
 import { Rule } from './rule';
 import { Severity } from './violation';
@@ -81,12 +80,21 @@ export function ruleCatalog(): RuleDoc[] {
 
 /**
  * Rule ids that may be suppressed. API-server rejections (SC1xx) and input problems (SC0xx) may
- * not, nor may typed-API rules: those describe dependencies no manifest can satisfy. The API
- * server's own warnings (SC121) may: it accepts those manifests, and so may a reviewer.
+ * not, nor may typed-API rules: those describe dependencies no manifest can satisfy. A rule may
+ * say otherwise for itself (`Rule.suppressible`): SC121, the API server's own warnings, may be.
  */
 export function isSuppressible(ruleId: string): boolean {
-  if (ruleId === apiWarningsRule.id) return true;
-  return !/^SC[01]\d\d$/.test(ruleId) && !TYPED_API_RULES.some(r => r.id === ruleId);
+  const declared = RULES.find(r => r.id === ruleId)?.suppressible;
+  if (declared !== undefined) return declared;
+  return !REJECTION_FAMILIES.test(ruleId) && !TYPED_API_RULES.some(r => r.id === ruleId);
+}
+
+/** SC0xx (input problems) and SC1xx (API-server rejections): not suppressible unless a rule says so. */
+const REJECTION_FAMILIES = /^SC[01]\d\d$/;
+
+/** The SC0xx and SC1xx rules that declare themselves suppressible, for RULES.md: `SC121`. */
+function suppressibleApiRules(): string {
+  return RULES.filter(r => REJECTION_FAMILIES.test(r.id) && r.suppressible === true).map(r => r.id).join(', ');
 }
 
 /** The text of RULES.md, generated so that it cannot drift from the code. */
@@ -104,7 +112,7 @@ export function renderRulesMarkdown(): string {
     '',
     'Suppress a rule with a reason: `suppressions: [{ ruleId, reason }]` on a workload, or the',
     '`cdk8s-sidecars.io/suppress` annotation (`SC208: reason`, one per line) on a manifest.',
-    'SC0xx, SC1xx (but SC121, which the API server only warns about) and the typed-API rules cannot be suppressed.',
+    `SC0xx, SC1xx (but ${suppressibleApiRules()}, which the API server only warns about) and the typed-API rules cannot be suppressed.`,
     '',
     '| Rule | Severity | Scope | Cause | Why it matters | How to fix | Source |',
     '| --- | --- | --- | --- | --- | --- | --- |',

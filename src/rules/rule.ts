@@ -74,5 +74,12 @@ export interface Rule {
   readonly fix: string;
   /** Where the behaviour is defined: an API-server function, a KEP or a doc (RULES.md "Source"). */
   readonly source: string;
+  /**
+   * Whether a suppression may silence the rule, when its family says otherwise: SC1xx rules
+   * describe what the API server rejects and cannot be suppressed, but one that reports what the
+   * API server only warns about (SC121) can.
+   * @default the family's: SC0xx and SC1xx no, the others yes
+   */
+  readonly suppressible?: boolean;
   check(context: RuleContext): Finding[];
 }

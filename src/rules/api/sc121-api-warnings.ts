@@ -23,6 +23,8 @@ export const apiWarningsRule: Rule = {
   why: 'all containers of a pod, sidecars included, share one network namespace, so two of them declaring the same port and protocol usually means one cannot listen; hostIP without hostPort does nothing; a repeated env name silently replaces the earlier value and may be dropped by kubectl apply; a memory quantity such as "100m" asks for a tenth of a byte',
   fix: 'give each container its own ports, set hostPort with hostIP or drop hostIP, name each env var once (or refer to the earlier value as $(NAME)), and write memory in whole bytes (Mi, Gi)',
   source: 'warningsForPodSpecAndMeta (pkg/api/pod/warnings.go)',
+  // The API server accepts these manifests, and so may a reviewer.
+  suppressible: true,
   check(context: RuleContext): Finding[] {
     const spec = context.spec;
     const envSet = setsAnyField(spec, ALL_LISTS, ENV_FIELDS);
