@@ -72,9 +72,7 @@ export const META_RULES: readonly RuleDoc[] = [
 
 /** Every rule id with its documentation, in id order. */
 export function ruleCatalog(): RuleDoc[] {
-  const manifestRules: RuleDoc[] = RULES.map(r => ({
-    id: r.id, severity: r.severity, title: r.title, why: r.why, fix: r.fix, source: r.source, scope: 'manifest',
-  }));
+  const manifestRules: RuleDoc[] = RULES.map(({ check: _check, suppressible: _suppressible, ...doc }) => ({ ...doc, scope: 'manifest' }));
   return [...META_RULES, ...manifestRules, ...TYPED_API_RULES].sort((a, b) => a.id.localeCompare(b.id));
 }
 
@@ -114,9 +112,16 @@ export function renderRulesMarkdown(): string {
     '`cdk8s-sidecars.io/suppress` annotation (`SC208: reason`, one per line) on a manifest.',
     `SC0xx, SC1xx (but ${suppressibleApiRules()}, which the API server only warns about) and the typed-API rules cannot be suppressed.`,
     '',
-    '| Rule | Severity | Scope | Cause | Why it matters | How to fix | Source |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
-    ...ruleCatalog().map(r => `| ${r.id} | ${r.severity} | ${r.scope} | ${escape(r.title)} | ${escape(r.why)} | ${escape(r.fix)} | ${escape(r.source)} |`),
+    'Findings must be the manifest owner\'s to act on. Every rule therefore reports a warning about a',
+    'field that a mesh injector\'s template decided (a container Istio\'s `sidecar.istio.io/status` lists,',
+    'or one that Linkerd, Kuma or Consul injected: the iptables init container and the proxy running as',
+    'the UID it exempts) as `info`, saying so; a field the owner set through `proxy.istio.io/overrides`',
+    'keeps its severity. Errors are never lowered: the API server rejects the pod whoever wrote the field.',
+    '"Quiet when" lists what each rule leaves alone, or reports only as info, on purpose.',
+    '',
+    '| Rule | Severity | Scope | Cause | Why it matters | How to fix | Quiet when | Source |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...ruleCatalog().map(r => `| ${r.id} | ${r.severity} | ${r.scope} | ${escape(r.title)} | ${escape(r.why)} | ${escape(r.fix)} | ${escape(r.quiet ?? '')} | ${escape(r.source)} |`),
     '',
   ];
   return lines.join('\n');

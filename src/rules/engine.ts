@@ -3,6 +3,7 @@ import { DeclaredStops, readDeclaredStops } from '../lifecycle/declared-stops';
 import { LifecyclePlan, planLifecycle, ResourceTotals } from '../lifecycle/plan';
 import { LocatedPodSpec, locatePodSpec, specAsValidated } from '../lifecycle/pod-spec';
 import { KubeVersion, parseKubeVersionAgain } from '../version';
+import { injectorChoice } from './injected';
 import { RULES } from './pack';
 import { Finding, Rule, RuleContext } from './rule';
 import { resolveSuppressions, SuppressionInput } from './suppressions';
@@ -183,8 +184,24 @@ function runRules(context: ObjectContext, rules: readonly Rule[], suppressed: Se
     } catch (error) {
       findings = [{ path: '', message: `rule ${rule.id} could not check this object: ${(error as Error).message}` }];
     }
-    for (let i = 0; i < findings.length; i++) out.push(violationOf(context, rule.id, rule.severity, findings[i]));
+    for (let i = 0; i < findings.length; i++) out.push(violationOf(context, rule.id, rule.severity, ownersShare(context, rule, findings[i])));
   }
+}
+
+/**
+ * A warning about a field that a mesh injector's template decided, not the manifest's owner, is
+ * reported as `info` with that reason: the owner cannot act on it in this manifest. Errors stay
+ * errors: the API server rejects the pod whoever wrote the field.
+ */
+function ownersShare(context: ObjectContext, rule: Rule, finding: Finding): Finding {
+  if ((finding.severity ?? rule.severity) !== Severity.WARNING || finding.path === undefined) return finding;
+  const injected = injectorChoice(context, finding.path);
+  if (injected === undefined) return finding;
+  return {
+    ...finding,
+    severity: Severity.INFO,
+    message: `${finding.message} (${injected.injector} sets this in the ${injected.role === 'proxy' ? 'proxy' : 'init container'} it injects; change it through the mesh's configuration, not this manifest)`,
+  };
 }
 
 function violationOf(context: ObjectContext, ruleId: string, severity: Severity, finding: Finding): Violation {

@@ -72,6 +72,13 @@ export interface Rule {
   readonly why: string;
   /** How to fix it, in general (RULES.md "Fix"). */
   readonly fix: string;
+  /**
+   * When the rule stays silent or reports only `info` on purpose (RULES.md "Quiet when"): cases
+   * where the finding would be wrong or not the manifest owner's to act on.
+   * @default - never, beyond what every rule gets: warnings about a field a mesh injector's template
+   * decided are reported as info
+   */
+  readonly quiet?: string;
   /** Where the behaviour is defined: an API-server function, a KEP or a doc (RULES.md "Source"). */
   readonly source: string;
   /**

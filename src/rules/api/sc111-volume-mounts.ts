@@ -10,18 +10,20 @@ const MOUNT_FIELD = ['volumeMounts'];
  * (NotFound at `volumeMounts[j].name`), have a mountPath that is unique within the container,
  * use a relative subPath without `..` (reported at `volumeMounts.subPath`, no index, as upstream
  * does) and not combine subPath with subPathExpr. Volume names must be unique DNS-1123 labels; a
- * volume whose name is invalid or repeated is not mountable.
+ * volume whose name is invalid or repeated is not mountable. A StatefulSet's claim templates count
+ * as declared volumes: its controller adds them to each pod.
  */
 export const volumeMountsRule: Rule = {
   id: 'SC111',
   severity: Severity.ERROR,
   title: 'a volume mount is invalid, or volume names are missing, malformed or repeated',
-  why: 'the API server rejects a mount of an undeclared volume, a missing or repeated mountPath, an absolute or ".." subPath, subPath together with subPathExpr, and volumes without a unique DNS-1123 name',
+  why: 'the API server rejects a mount of an undeclared volume (a StatefulSet\'s volumeClaimTemplates count as declared: its controller adds a volume of each name to every pod), a missing or repeated mountPath, an absolute or ".." subPath, subPath together with subPathExpr, and volumes without a unique DNS-1123 name',
   fix: 'declare every mounted volume once in spec.volumes under a lower-case name, and give each mount a unique mountPath and a relative subPath',
   source: 'ValidateVolumeMounts, validateLocalDescendingPath, ValidateVolumes (pkg/apis/core/validation/validation.go)',
   check(context: RuleContext): Finding[] {
     if (!isSet(context.spec.volumes) && !setsAnyField(context.spec, ALL_LISTS, MOUNT_FIELD)) return NO_FINDINGS;
     const { findings, mountable } = volumeFindings(context.spec);
+    for (const claim of claimTemplateNames(context)) mountable.add(claim);
     for (const entry of containerEntries(context.spec)) {
       const mounts = mountFindings(entry, mountable);
       if (mounts.length > 0) findings.push(...mounts);
@@ -29,6 +31,25 @@ export const volumeMountsRule: Rule = {
     return findings;
   },
 };
+
+/**
+ * The names of the claim templates beside the pod template (`spec.volumeClaimTemplates` of a
+ * StatefulSet, or of a custom controller that keeps them in the same place): the controller adds
+ * a volume of each name to every pod it creates, so mounting one is valid.
+ */
+function claimTemplateNames(context: RuleContext): string[] {
+  if (!context.specPath.endsWith('.template.spec')) return [];
+  let owner: any = context.manifest;
+  for (const segment of context.specPath.split('.').slice(0, -2)) owner = isPlainObject(owner) ? owner[segment] : undefined;
+  const templates = isPlainObject(owner) ? listField(owner.volumeClaimTemplates) : undefined;
+  if (templates === undefined) return [];
+  const names: string[] = [];
+  for (const template of templates) {
+    const name = isPlainObject(template) && isPlainObject(template.metadata) ? stringField(template.metadata.name) : undefined;
+    if (name !== undefined && name !== '') names.push(name);
+  }
+  return names;
+}
 
 /** ValidateVolumes: names Required / DNS-1123 label / unique; only clean volumes can be mounted. */
 function volumeFindings(spec: any): { findings: Finding[]; mountable: Set<string> } {

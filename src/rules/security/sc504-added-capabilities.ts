@@ -1,11 +1,14 @@
 import { detectHelper, imageRepositoryEndsWith, LINKERD_PROXY_INIT } from '../../lifecycle/helper-images';
 import { containerEntries, ContainerEntry, INIT_LISTS, nameOrPath, setsAnyField } from '../containers';
+import { capturesTraffic, injectedContainers } from '../injected';
 import { Finding, NO_FINDINGS, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
 import { isPlainObject, securityContextOf } from './_security-context';
 
 /** What a mesh init container adds to program the pod's iptables; nothing else needs more. */
 const MESH_INIT_CAPABILITIES = new Set(['NET_ADMIN', 'NET_RAW']);
+/** The one capability the restricted Pod Security Standard lets any container add (binding ports below 1024). */
+const ALWAYS_ALLOWED = 'NET_BIND_SERVICE';
 
 const CAPABILITIES_FIELD = ['capabilities'];
 
@@ -13,8 +16,9 @@ const CAPABILITIES_FIELD = ['capabilities'];
 export const addedCapabilitiesRule: Rule = {
   id: 'SC504',
   severity: Severity.WARNING,
-  title: 'an init container or sidecar adds a capability other than NET_ADMIN/NET_RAW, or adds NET_ADMIN/NET_RAW without being a known mesh init container',
-  why: 'the most an init container needs is NET_ADMIN and NET_RAW, and only a mesh init container that writes the pod\'s iptables (Istio\'s istio-init, Linkerd\'s proxy-init) needs them; any other added capability widens what a compromised helper can do, and a sidecar keeps it for the pod\'s whole life',
+  title: 'an init container or sidecar adds a capability other than NET_ADMIN, NET_RAW and NET_BIND_SERVICE, or adds NET_ADMIN/NET_RAW without being a mesh init container',
+  why: 'the most an init container needs is NET_ADMIN and NET_RAW, and only a mesh init container that writes the pod\'s iptables (Istio\'s istio-init, Linkerd\'s proxy-init, or any run-once init container running an iptables program) needs them; any other added capability widens what a compromised helper can do, and a sidecar keeps it for the pod\'s whole life',
+  quiet: 'silent on NET_BIND_SERVICE, which even the restricted Pod Security Standard lets a container add; silent on NET_ADMIN/NET_RAW for a mesh\'s init container (one its injector lists, or one that runs an iptables program); info, not a warning, on capabilities of an injected mesh proxy that its template adds (Istio\'s TPROXY mode needs NET_ADMIN on the proxy)',
   fix: 'remove the capability from securityContext.capabilities.add; for traffic capture use the mesh\'s own init container or its CNI plugin',
   source: 'Pod Security Standards (baseline: capabilities; restricted: drop ALL, add at most NET_BIND_SERVICE); Istio and Linkerd injection templates',
   check(context: RuleContext): Finding[] {
@@ -25,23 +29,24 @@ export const addedCapabilitiesRule: Rule = {
       const entry = entries[entryIndex];
       const capabilities = securityContextOf(entry.container).capabilities;
       if (!isPlainObject(capabilities) || !Array.isArray(capabilities.add)) continue;
-      const meshInit = isKnownMeshInit(entry);
+      const meshInit = isKnownMeshInit(entry) || injectedContainers(context).get(entry.path)?.role === 'init' || (entry.role === 'init' && capturesTraffic(entry));
       capabilities.add.forEach((raw: unknown, k: number) => {
         if (typeof raw !== 'string' || raw.trim() === '') return;
         const capability = normalizeCapability(raw);
+        if (capability === ALWAYS_ALLOWED) return;
         const written = capability === raw ? `"${raw}"` : `"${raw}" (${capability})`;
         const path = `${entry.path}.securityContext.capabilities.add[${k}]`;
         const fix = `remove "${raw}" from securityContext.capabilities.add on ${nameOrPath(entry)}`;
         if (!MESH_INIT_CAPABILITIES.has(capability)) {
           findings.push({
             path,
-            message: `${entry.label} adds capability ${written}, beyond NET_ADMIN and NET_RAW, the most a mesh init container needs`,
+            message: `${entry.label} adds capability ${written}, beyond NET_ADMIN and NET_RAW (the most a mesh init container needs) and NET_BIND_SERVICE (which any container may add)`,
             fix,
           });
         } else if (!meshInit) {
           findings.push({
             path,
-            message: `${entry.label} adds capability ${written}, which only a mesh init container that writes the pod's iptables (Istio's istio-init, Linkerd's proxy-init) needs, and ${nameOrPath(entry)} is not one`,
+            message: `${entry.label} adds capability ${written}, which only a mesh init container that writes the pod's iptables needs, and ${nameOrPath(entry)} ${entry.role === 'sidecar' ? 'runs for the pod\'s whole life' : 'runs no iptables program'}`,
             fix: `${fix}; for traffic capture use the mesh's own init container or its CNI plugin`,
           });
         }

@@ -1,4 +1,4 @@
-import { APP, deployment, expectNoCrash, found, pod, run, SIDECAR } from './_helpers';
+import { APP, deployment, expectNoCrash, found, pod, run, SIDECAR, statefulSet } from './_helpers';
 import { volumeMountsRule } from '../../../src/rules/api';
 
 const rules = [volumeMountsRule];
@@ -18,6 +18,23 @@ describe('SC111 volume mounts and volume names', () => {
     const [v] = run(pod({ volumes, containers: [APP], initContainers: [{ ...SIDECAR, volumeMounts: [{ name: 'certs', mountPath: '/certs' }] }] }), '1.33', rules);
     expect(v).toMatchObject({ ruleId: 'SC111', severity: 'error', path: 'spec.initContainers[0].volumeMounts[0].name' });
     expect(v.message).toBe('sidecar "proxy" mounts volume "certs", which is not declared in the pod\'s volumes');
+  });
+
+  test('a StatefulSet may mount its volumeClaimTemplates: the controller adds those volumes to each pod', () => {
+    const withClaims = (manifest: any, claims: any[]) => ({ ...manifest, spec: { ...manifest.spec, serviceName: 'db', volumeClaimTemplates: claims } });
+    const spec = {
+      containers: [{ ...APP, volumeMounts: [{ name: 'pgdata', mountPath: '/var/lib/postgresql' }] }],
+      initContainers: [{ name: 'restore', image: 'registry.example.com/restore:1', volumeMounts: [{ name: 'pgdata', mountPath: '/restore' }] }],
+    };
+    const claim = { metadata: { name: 'pgdata' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } };
+    expect(found(withClaims(statefulSet(spec), [claim]), '1.35', rules)).toEqual([]);
+    // A claim template of another name, or one beside a Deployment's template, declares nothing.
+    expect(found(withClaims(statefulSet(spec), [{ ...claim, metadata: { name: 'other' } }]), '1.35', rules)).toEqual([
+      'SC111 spec.template.spec.containers[0].volumeMounts[0].name',
+      'SC111 spec.template.spec.initContainers[0].volumeMounts[0].name',
+    ]);
+    expect(found(withClaims(statefulSet(spec), [null, { metadata: 'x' }, 'y']), '1.35', rules)).toHaveLength(2);
+    expect(found(pod({ ...spec, volumeClaimTemplates: [claim] }), '1.35', rules)).toHaveLength(2);
   });
 
   test('mountPath required and unique', () => {

@@ -127,12 +127,12 @@ describe('SC504 added capabilities', () => {
   };
 
   test('a capability beyond NET_ADMIN/NET_RAW on a sidecar, at its index in add (Pod)', () => {
-    const violations = run(addedCapabilitiesRule, pod({ initContainers: [sidecar({ capabilities: { add: ['NET_BIND_SERVICE', 'cap_sys_admin'] } })], containers: [APP] }));
+    const violations = run(addedCapabilitiesRule, pod({ initContainers: [sidecar({ capabilities: { add: ['SYS_PTRACE', 'cap_sys_admin'] } })], containers: [APP] }));
     expect(violations.map(v => `${v.ruleId} ${v.severity} ${v.path}`)).toEqual([
       'SC504 warning spec.initContainers[0].securityContext.capabilities.add[0]',
       'SC504 warning spec.initContainers[0].securityContext.capabilities.add[1]',
     ]);
-    expect(violations[1].message).toBe('sidecar "agent" adds capability "cap_sys_admin" (SYS_ADMIN), beyond NET_ADMIN and NET_RAW, the most a mesh init container needs');
+    expect(violations[1].message).toBe('sidecar "agent" adds capability "cap_sys_admin" (SYS_ADMIN), beyond NET_ADMIN and NET_RAW (the most a mesh init container needs) and NET_BIND_SERVICE (which any container may add)');
     expect(violations[1].fix).toBe('remove "cap_sys_admin" from securityContext.capabilities.add on "agent"');
   });
 
@@ -143,7 +143,8 @@ describe('SC504 added capabilities', () => {
       'spec.template.spec.initContainers[0].securityContext.capabilities.add[0]',
       'spec.template.spec.initContainers[1].securityContext.capabilities.add[0]',
     ]);
-    expect(violations[1].message).toBe('sidecar "agent" adds capability "net_admin" (NET_ADMIN), which only a mesh init container that writes the pod\'s iptables (Istio\'s istio-init, Linkerd\'s proxy-init) needs, and "agent" is not one');
+    expect(violations[0].message).toBe('init container "seed" adds capability "CAP_NET_RAW" (NET_RAW), which only a mesh init container that writes the pod\'s iptables needs, and "seed" runs no iptables program');
+    expect(violations[1].message).toBe('sidecar "agent" adds capability "net_admin" (NET_ADMIN), which only a mesh init container that writes the pod\'s iptables needs, and "agent" runs for the pod\'s whole life');
     expect(violations[1].fix).toBe('remove "net_admin" from securityContext.capabilities.add on "agent"; for traffic capture use the mesh\'s own init container or its CNI plugin');
   });
 
@@ -158,12 +159,25 @@ describe('SC504 added capabilities', () => {
     expect(found(addedCapabilitiesRule, cronJob(spec))).toEqual([]);
   });
 
-  test('but not beyond NET_ADMIN/NET_RAW, and not when the image or the command does not match', () => {
+  test('any run-once init container that runs an iptables program is a mesh init, whatever its image or name', () => {
+    const otherMesh = plainInit({ capabilities: { add: ['NET_ADMIN', 'NET_RAW'] } }, 'mesh-capture', {
+      image: 'registry.example.com/mesh/capture:3', command: ['/usr/bin/capture'], args: ['--redirect-all', '--iptables-mode', 'nft'],
+    });
+    const iptablesRestore = plainInit({ capabilities: { add: ['NET_ADMIN'] } }, 'rules', { image: 'alpine:3', command: ['sh', '-c', 'iptables-restore < /rules/v4'] });
+    expect(found(addedCapabilitiesRule, pod({ initContainers: [otherMesh, iptablesRestore], containers: [APP] }))).toEqual([]);
+  });
+
+  test('NET_BIND_SERVICE, which the restricted Pod Security Standard allows, is never reported', () => {
+    const spec = { initContainers: [sidecar({ capabilities: { add: ['NET_BIND_SERVICE', 'cap_net_bind_service'] } }), plainInit({ capabilities: { add: ['NET_BIND_SERVICE'] } })], containers: [APP] };
+    expect(found(addedCapabilitiesRule, deployment(spec))).toEqual([]);
+  });
+
+  test('but not beyond NET_ADMIN/NET_RAW, and not when nothing writes iptables or the container runs all the time', () => {
     const greedy = { ...istioInit, securityContext: { capabilities: { add: ['NET_ADMIN', 'SYS_ADMIN'] } } };
     const istioProxyAsSidecar = { ...istioInit, name: 'istio-proxy', args: ['proxy', 'sidecar'], restartPolicy: 'Always' };
-    const otherImage = { ...istioInit, image: 'registry.example.com/iptables:1' };
+    const iptablesSidecar = { ...istioInit, name: 'capture', image: 'registry.example.com/iptables:1', restartPolicy: 'Always' };
     const proxyv2Gateway = { ...istioInit, name: 'gateway-setup', args: ['router'] };
-    const initContainers = [greedy, istioProxyAsSidecar, otherImage, proxyv2Gateway];
+    const initContainers = [greedy, istioProxyAsSidecar, iptablesSidecar, proxyv2Gateway];
     const violations = run(addedCapabilitiesRule, pod({ initContainers, containers: [APP] }));
     expect(violations.map(v => v.path)).toEqual([
       'spec.initContainers[0].securityContext.capabilities.add[1]',
