@@ -48,9 +48,10 @@ describe('SC205 a long-running helper among the main containers of a pod that ru
 
 describe('SC207 sidecar that exposes ports has no startupProbe', () => {
   const vault = { name: 'vault-agent', image: 'hashicorp/vault:1.17', restartPolicy: 'Always', ports: [{ containerPort: 8200 }] };
+  const vaultClient = { ...APP, env: [{ name: 'VAULT_ADDR', value: 'http://127.0.0.1:8200' }] };
 
-  test('a sidecar with ports and no startupProbe, followed by containers, is reported on a Pod', () => {
-    const violations = run(sidecarStartupProbeRule, pod({ initContainers: [vault, { name: 'migrate', image: 'm' }], containers: [APP] }));
+  test('a sidecar with ports and no startupProbe, followed by containers that dial it, is reported on a Pod', () => {
+    const violations = run(sidecarStartupProbeRule, pod({ initContainers: [vault, { name: 'migrate', image: 'm' }], containers: [vaultClient] }));
     expect(violations).toEqual([{
       ruleId: 'SC207',
       severity: 'warning',
@@ -58,9 +59,34 @@ describe('SC207 sidecar that exposes ports has no startupProbe', () => {
       name: 'p',
       namespace: 'ns',
       path: 'spec.initContainers[0]',
-      message: 'sidecar "vault-agent" exposes port 8200 but has no startupProbe, so the kubelet starts the containers after it (init container "migrate", container "app") as soon as its process runs, possibly before it listens',
+      message: 'sidecar "vault-agent" exposes port 8200 but has no startupProbe, so the kubelet starts the containers after it (init container "migrate", container "app") as soon as its process runs, possibly before it listens; container "app" connects to it on localhost',
       fix: 'add a startupProbe to "vault-agent" that passes once it serves (e.g. tcpSocket on port 8200), so the containers after it start only when it is listening',
     }]);
+  });
+
+  test('info when nothing after it is shown to connect to it: localhost with another port, or its port without localhost', () => {
+    const otherPort = { ...APP, env: [{ name: 'UPSTREAM', value: 'localhost:18200' }] };
+    const remote = { ...APP, args: ['--vault=https://vault.example.com:8200'] };
+    for (const app of [APP, otherPort, remote]) {
+      const [violation] = run(sidecarStartupProbeRule, pod({ initContainers: [vault], containers: [app] }));
+      expect(violation.severity).toBe('info');
+      expect(violation.message).toContain('; no container after it is shown to connect to it on localhost, so this matters only if one does at start');
+    }
+    // DB_HOST=127.0.0.1 with DB_PORT=8200 in separate variables is a connection.
+    const split = { ...APP, env: [{ name: 'DB_HOST', value: '127.0.0.1' }, { name: 'DB_PORT', value: '8200' }] };
+    expect(found(sidecarStartupProbeRule, pod({ initContainers: [vault], containers: [split] }))).toEqual(['SC207 warning spec.initContainers[0]']);
+  });
+
+  test('a database proxy that listens through a flag, with no declared port, is dialed by the app: a warning whose fix uses its health endpoint', () => {
+    const sqlProxy = { name: 'db-proxy', image: 'gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.0', restartPolicy: 'Always', args: ['--port=6432', 'project:region:instance'] };
+    const [violation] = run(sidecarStartupProbeRule, deployment({ initContainers: [sqlProxy], containers: [APP], restartPolicy: 'Always' }));
+    expect(violation).toMatchObject({ severity: 'warning', path: 'spec.template.spec.initContainers[0]' });
+    expect(violation.message).toBe('sidecar "db-proxy" is a cloud-sql-proxy that the containers after it (container "app") dial on port 6432 but has no startupProbe, so the kubelet starts them as soon as its process runs, possibly before it listens');
+    expect(violation.fix).toBe('add a startupProbe to "db-proxy" that passes once it serves (start it with --health-check --http-address=0.0.0.0 and probe httpGet /startup on its --http-port (9090 by default)), so the containers after it start only when it is listening');
+    const byEnv = { ...sqlProxy, args: ['project:region:instance'], env: [{ name: 'CSQL_PROXY_PORT', value: '<DB_PORT>' }] };
+    expect(run(sidecarStartupProbeRule, pod({ initContainers: [byEnv], containers: [APP] }))[0].message).toContain('dial on port <DB_PORT>');
+    const byDefault = { ...sqlProxy, args: ['-p', '3307', 'x'] };
+    expect(run(sidecarStartupProbeRule, pod({ initContainers: [byDefault], containers: [APP] }))[0].message).toContain('dial on port 3307');
   });
 
   test('the path on a Deployment, and the health endpoint of a known helper in the fix', () => {
@@ -72,7 +98,7 @@ describe('SC207 sidecar that exposes ports has no startupProbe', () => {
   });
 
   test('names at most three followers', () => {
-    const containers = ['a', 'b', 'c', 'd', 'e'].map(name => ({ name, image: 'i' }));
+    const containers = ['a', 'b', 'c', 'd', 'e'].map(name => ({ name, image: 'i', args: ['--vault', 'localhost:8200'] }));
     const [violation] = run(sidecarStartupProbeRule, pod({ initContainers: [vault], containers }));
     expect(violation.message).toContain('(container "a", container "b", container "c" and 2 more)');
   });
@@ -94,7 +120,7 @@ describe('SC207 sidecar that exposes ports has no startupProbe', () => {
 
   test('only the sidecars with ports and no probe, at their own index, on a CronJob', () => {
     const gated = { ...vault, name: 'gated', startupProbe: { tcpSocket: { port: 8200 } } };
-    const spec = { initContainers: [gated, { name: 'seed', image: 's' }, { ...vault, name: 'late' }], containers: [APP] };
+    const spec = { initContainers: [gated, { name: 'seed', image: 's' }, { ...vault, name: 'late' }], containers: [vaultClient] };
     expect(found(sidecarStartupProbeRule, cronJob(spec))).toEqual(['SC207 warning spec.jobTemplate.spec.template.spec.initContainers[2]']);
   });
 });
