@@ -1,5 +1,5 @@
 import { isWholeUnits, parseQuantity, roundUpToMilli } from '../../lifecycle/quantity';
-import { ALL_LISTS, APP_LISTS, containerEntries, ContainerEntry, EPHEMERAL_LISTS, INIT_LISTS, setsAnyField } from '../containers';
+import { ALL_LISTS, APP_LISTS, containerEntries, ContainerEntry, EPHEMERAL_LISTS, INIT_LISTS, nameOrPath, setsAnyField } from '../containers';
 import { Finding, NO_FINDINGS, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
 import { at, finding, isPlainObject, listField, show, stringField } from './_util';
@@ -19,16 +19,17 @@ const ENV_FIELDS = ['env'];
 export const apiWarningsRule: Rule = {
   id: 'SC121',
   severity: Severity.WARNING,
-  title: 'the API server accepts the pod spec with a warning: a port two containers declare, hostIP without hostPort, an env var hiding an earlier one, a fractional byte quantity',
-  why: 'all containers of a pod, sidecars included, share one network namespace, so two of them declaring the same port and protocol usually means one cannot listen; hostIP without hostPort does nothing; a repeated env name silently replaces the earlier value and may be dropped by kubectl apply; a memory quantity such as "100m" asks for a tenth of a byte',
-  fix: 'give each container its own ports, set hostPort with hostIP or drop hostIP, name each env var once (or refer to the earlier value as $(NAME)), and write memory in whole bytes (Mi, Gi)',
+  title: 'the API server accepts the pod spec with a warning: a port two containers declare, a port name two containers use, hostIP without hostPort, an env var hiding an earlier one, a fractional byte quantity',
+  why: 'all containers of a pod, sidecars included, share one network namespace, so two of them declaring the same port and protocol usually means one cannot listen (a run-once init container has exited before the containers after it start, so there the warning is only noise); Services and probes that select a port by name use the first container that declares the name; hostIP without hostPort does nothing; a repeated env name silently replaces the earlier value and may be dropped by kubectl apply; a memory quantity such as "100m" asks for a tenth of a byte',
+  fix: 'give each container its own ports and port names, set hostPort with hostIP or drop hostIP, name each env var once (or refer to the earlier value as $(NAME)), and write memory in whole bytes (Mi, Gi)',
   source: 'warningsForPodSpecAndMeta (pkg/api/pod/warnings.go)',
+  quiet: 'one finding per port or port name, however many containers repeat it (the API server warns once per pair)',
   // The API server accepts these manifests, and so may a reviewer.
   suppressible: true,
   check(context: RuleContext): Finding[] {
     const spec = context.spec;
     const envSet = setsAnyField(spec, ALL_LISTS, ENV_FIELDS);
-    const state: WarningState = { findings: undefined, ports: undefined };
+    const state: WarningState = { findings: undefined, ports: undefined, names: undefined };
     // The API server visits init containers, then regular, then ephemeral containers.
     for (let g = 0; g < VISIT_ORDER.length; g++) {
       const lists = VISIT_ORDER[g];
@@ -46,6 +47,8 @@ export const apiWarningsRule: Rule = {
         }
       }
     }
+    portGroupFindings(context, state);
+    portNameFindings(context, state);
     if (isPlainObject(spec.overhead)) byteWarnings(spec.overhead, undefined, 'overhead', state);
     return state.findings ?? NO_FINDINGS;
   },
@@ -56,7 +59,8 @@ const VISIT_ORDER = [INIT_LISTS, APP_LISTS, EPHEMERAL_LISTS];
 /** What the checks of one pod share: the findings so far, and the ports declared so far. */
 interface WarningState {
   findings: Finding[] | undefined;
-  ports: DeclaredPort[] | undefined;
+  ports: Map<string, PortGroup> | undefined;
+  names: Map<string, NameGroup> | undefined;
 }
 
 function add(state: WarningState, found: Finding): void {
@@ -66,11 +70,27 @@ function add(state: WarningState, found: Finding): void {
 interface DeclaredPort {
   readonly entry: ContainerEntry;
   readonly port: Port;
-  /** `8080/TCP`, after defaulting the protocol. */
-  readonly key: string;
 }
 
-/** The port warnings for one container, against the ports of the containers visited before it. */
+/**
+ * The declarations of one containerPort and protocol (`8080/TCP`), indexed so that each new one
+ * finds an earlier declaration it clashes with in constant time, as upstream's pairwise test would.
+ */
+interface PortGroup {
+  readonly first: DeclaredPort;
+  /** The first declaration of each hostIP and hostPort pair. */
+  readonly byHost: Map<string, DeclaredPort>;
+  /** The first declaration without a hostPort. */
+  withoutHostPort?: DeclaredPort;
+  /** Per hostPort, the first declaration without a hostIP and the first with one. */
+  readonly withoutHostIp: Map<number, DeclaredPort>;
+  readonly withHostIp: Map<number, DeclaredPort>;
+  /** The first clash found, and every declaration that clashes with an earlier one. */
+  clash?: { readonly here: DeclaredPort; readonly other: DeclaredPort; readonly kind: string };
+  readonly clashing: DeclaredPort[];
+}
+
+/** The port warnings for one container; the clashes of the same port are reported once per port, by `groupFindings`. */
 function portWarnings(context: RuleContext, entry: ContainerEntry, state: WarningState): void {
   // SetDefaults_Pod (bare Pods only): with hostNetwork a missing hostPort becomes containerPort.
   const ports = readPorts(entry, context.isPod && context.spec.hostNetwork === true && entry.role !== 'ephemeral');
@@ -83,28 +103,120 @@ function portWarnings(context: RuleContext, entry: ContainerEntry, state: Warnin
       add(state, finding(`${entry.path}.ports[${port.index}]`, `${entry.label} sets hostIP ${show(hostIP)} on port ${containerPort} without a hostPort, so hostIP does nothing`,
         'set hostPort as well, or remove hostIP'));
     }
-    const here: DeclaredPort = { entry, port, key: `${containerPort}/${protocol}` };
-    const declared = state.ports ??= [];
-    // Pods declare a handful of ports: comparing with each earlier one is cheaper than a map.
-    for (let d = 0; d < declared.length; d++) {
-      const other = declared[d];
-      if (other.key !== here.key) continue;
-      const kind = clash(port, other.port);
-      if (kind === undefined) continue;
-      add(state, finding(`${entry.path}.ports[${port.index}]`,
-        `${entry.label} declares port ${here.key}, which is already declared at ${context.specPath}.${other.entry.path}.ports[${other.port.index}] (${kind}); the containers of a pod share one network, so only one process can listen there`,
-        'give each container its own port, or declare the port once, on the container that listens'));
+    const here: DeclaredPort = { entry, port };
+    const groups = state.ports ??= new Map();
+    const key = `${containerPort}/${protocol}`;
+    const group = groups.get(key);
+    if (group === undefined) {
+      groups.set(key, newGroup(here));
+      continue;
     }
-    declared.push(here);
+    const clash = earlierClash(group, port);
+    if (clash !== undefined) {
+      group.clash ??= { here, other: clash.other, kind: clash.kind };
+      group.clashing.push(here);
+    }
+    remember(group, here);
+  }
+  if (entry.role === 'container' || entry.role === 'sidecar') portNames(entry, ports, state);
+}
+
+function newGroup(first: DeclaredPort): PortGroup {
+  const group: PortGroup = { first, byHost: new Map(), withoutHostIp: new Map(), withHostIp: new Map(), clashing: [] };
+  remember(group, first);
+  return group;
+}
+
+function remember(group: PortGroup, declared: DeclaredPort): void {
+  const { hostIP, hostPort } = declared.port as Required<Port>;
+  const host = `${hostIP}|${hostPort}`;
+  if (!group.byHost.has(host)) group.byHost.set(host, declared);
+  if (hostPort === 0) group.withoutHostPort ??= declared;
+  const byIp = hostIP === '' ? group.withoutHostIp : group.withHostIp;
+  if (!byIp.has(hostPort)) byIp.set(hostPort, declared);
+}
+
+/** An earlier declaration of the same port that upstream warns about, and how it words the warning. */
+function earlierClash(group: PortGroup, port: Port): { other: DeclaredPort; kind: string } | undefined {
+  const { hostIP, hostPort } = port as Required<Port>;
+  const exact = group.byHost.get(`${hostIP}|${hostPort}`);
+  if (exact !== undefined) return { other: exact, kind: 'a duplicate port definition' };
+  // A missing hostPort overlaps any other declaration of the port.
+  const overlapping = hostPort === 0 ? group.first : group.withoutHostPort;
+  if (overlapping !== undefined) return { other: overlapping, kind: 'an overlapping port definition' };
+  const ambiguous = (hostIP === '' ? group.withHostIp : group.withoutHostIp).get(hostPort);
+  if (ambiguous !== undefined) return { other: ambiguous, kind: 'a dangerously ambiguous port definition' };
+  return undefined;
+}
+
+/** One finding per port that several containers declare, naming the first clash and counting the rest. */
+function portGroupFindings(context: RuleContext, state: WarningState): void {
+  if (state.ports === undefined) return;
+  for (const [key, group] of state.ports) {
+    const clash = group.clash;
+    if (clash === undefined) continue;
+    const { here, other, kind } = clash;
+    const more = group.clashing.length - 1;
+    const others = more > 0 ? `; ${more} more ${more === 1 ? 'declaration repeats' : 'declarations repeat'} it` : '';
+    const together = listenAtOnce(here.entry, other.entry);
+    const [done, next] = completesFirst(here.entry, other.entry) ? [here.entry, other.entry] : [other.entry, here.entry];
+    const why = together
+      ? 'the containers of a pod share one network, so only one process can listen there'
+      : `${done.label} runs to completion before ${nameOrPath(next)} starts, so the two never listen at the same time; the API server warns anyway`;
+    add(state, finding(`${here.entry.path}.ports[${here.port.index}]`,
+      `${here.entry.label} declares port ${key}, which is already declared at ${context.specPath}.${other.entry.path}.ports[${other.port.index}] (${kind})${others}; ${why}`,
+      together
+        ? 'give each container its own port, or declare the port once, on the container that listens'
+        : 'declare the port once, on the container that serves it, to silence the warning'));
   }
 }
 
-/** How upstream words a second declaration of the same port and protocol, or undefined when it says nothing. */
-function clash(port: Port, other: Port): string | undefined {
-  if (port.hostIP === other.hostIP && port.hostPort === other.hostPort) return 'a duplicate port definition';
-  if (port.hostPort === 0 || other.hostPort === 0) return 'an overlapping port definition';
-  if (port.hostPort === other.hostPort && (port.hostIP === '') !== (other.hostIP === '')) return 'a dangerously ambiguous port definition';
-  return undefined;
+/**
+ * Whether two containers can run at the same time. A run-once init container runs alone after the
+ * containers before it in initContainers: only a sidecar started earlier runs beside it.
+ */
+function listenAtOnce(a: ContainerEntry, b: ContainerEntry): boolean {
+  if (a.role !== 'init' && b.role !== 'init') return true;
+  if (a.role === 'init' && b.role === 'init') return false;
+  const [init, other] = a.role === 'init' ? [a, b] : [b, a];
+  return other.role === 'ephemeral' || (other.role === 'sidecar' && other.index < init.index);
+}
+
+/** Whether `a` is a run-once init container that has exited before `b` starts. */
+function completesFirst(a: ContainerEntry, b: ContainerEntry): boolean {
+  return a.role === 'init' && (b.role !== 'init' || a.index < b.index);
+}
+
+/** The first port of each name among regular containers and sidecars, and the later ones that repeat it. */
+interface NameGroup {
+  readonly first: DeclaredPort;
+  readonly repeats: DeclaredPort[];
+}
+
+function portNames(entry: ContainerEntry, ports: Port[], state: WarningState): void {
+  for (let k = 0; k < ports.length; k++) {
+    const name = stringField(ports[k].raw.name);
+    if (name === undefined || name === '') continue;
+    const names = state.names ??= new Map();
+    const group = names.get(name);
+    if (group === undefined) names.set(name, { first: { entry, port: ports[k] }, repeats: [] });
+    // Two ports of one name in one container are SC107's error.
+    else if (group.first.entry !== entry) group.repeats.push({ entry, port: ports[k] });
+  }
+}
+
+/** One finding per port name that several containers use: Services and probes that select the name reach the first. */
+function portNameFindings(context: RuleContext, state: WarningState): void {
+  if (state.names === undefined) return;
+  for (const [name, group] of state.names) {
+    if (group.repeats.length === 0) continue;
+    const [here] = group.repeats;
+    const firstPath = `${context.specPath}.${group.first.entry.path}.ports[${group.first.port.index}]`;
+    const more = group.repeats.length - 1;
+    add(state, finding(`${here.entry.path}.ports[${here.port.index}]`,
+      `${here.entry.label} names a port ${show(name)}, like ${firstPath}${more > 0 ? ` and ${more} more` : ''}; Services and probes that select the port by name will use ${firstPath}`,
+      `give the port of ${nameOrPath(here.entry)} a name of its own`));
+  }
 }
 
 /**

@@ -20,6 +20,37 @@ describe('SC121 what the API server accepts with a warning', () => {
     expect(v.message).toBe('container "app" declares port 8080/TCP, which is already declared at spec.template.spec.initContainers[0].ports[0] (a duplicate port definition); the containers of a pod share one network, so only one process can listen there');
   });
 
+  test('a run-once init container has exited before the app starts: the warning stays, the explanation says so', () => {
+    const seed = { name: 'seed', image: 'registry.example.com/seed:1', ports: [{ containerPort: 8080 }] };
+    const [v] = run(pod({ initContainers: [seed], containers: [{ ...APP, ports: [{ containerPort: 8080 }] }] }), '1.35', rules);
+    expect(v).toMatchObject({ severity: 'warning', path: 'spec.containers[0].ports[0]' });
+    expect(v.message).toBe('container "app" declares port 8080/TCP, which is already declared at spec.initContainers[0].ports[0] (a duplicate port definition); init container "seed" runs to completion before "app" starts, so the two never listen at the same time; the API server warns anyway');
+    expect(v.fix).toBe('declare the port once, on the container that serves it, to silence the warning');
+    // A sidecar started before the init container runs beside it.
+    const [beside] = run(pod({ initContainers: [{ ...SIDECAR, ports: [{ containerPort: 8080 }] }, seed], containers: [APP] }), '1.35', rules);
+    expect(beside.message).toContain('the containers of a pod share one network, so only one process can listen there');
+    const [after] = run(pod({ initContainers: [seed, { ...SIDECAR, ports: [{ containerPort: 8080 }] }], containers: [APP] }), '1.35', rules);
+    expect(after.message).toContain('init container "seed" runs to completion before "proxy" starts');
+  });
+
+  test('a port many containers declare is one finding, not one per pair', () => {
+    const initContainers = Array.from({ length: 1000 }, (_, i) => ({ name: `s${i}`, image: 'registry.example.com/s:1', restartPolicy: 'Always', ports: [{ containerPort: 9000 }] }));
+    const violations = run(pod({ initContainers, containers: [APP] }), '1.35', rules);
+    expect(violations).toHaveLength(1);
+    expect(violations[0].path).toBe('spec.initContainers[1].ports[0]');
+    expect(violations[0].message).toContain('(a duplicate port definition); 998 more declarations repeat it;');
+  });
+
+  test('a port name two containers or sidecars use: Services and probes selecting it reach the first', () => {
+    const spec = {
+      initContainers: [{ name: 'seed', image: 's:1', ports: [{ containerPort: 1, name: 'metrics' }] }, { ...SIDECAR, ports: [{ containerPort: 9901, name: 'metrics' }] }],
+      containers: [{ ...APP, ports: [{ containerPort: 9090, name: 'metrics' }, { containerPort: 8080, name: 'http' }] }, { name: 'b', image: 'b:1', ports: [{ containerPort: 9091, name: 'metrics' }] }],
+    };
+    const violations = run(deployment(spec), '1.35', rules);
+    expect(violations.map(v => v.path)).toEqual(['spec.template.spec.containers[0].ports[0]']);
+    expect(violations[0].message).toBe('container "app" names a port "metrics", like spec.template.spec.initContainers[1].ports[0] and 1 more; Services and probes that select the port by name will use spec.template.spec.initContainers[1].ports[0]');
+  });
+
   test('host ports decide between duplicate, overlapping and dangerously ambiguous, as upstream words them', () => {
     const twice = (a: any, b: any) => run(pod({ containers: [{ ...APP, ports: [a] }, { name: 'b', image: 'b:1', ports: [b] }] }), '1.33', rules).map(v => v.message.replace(/.*\((.*)\).*/, '$1'));
     expect(twice({ containerPort: 80, hostPort: 8080 }, { containerPort: 80 })).toEqual(['an overlapping port definition']);
