@@ -7,7 +7,7 @@ import { detectHelper } from './helper-images';
 
 /** Where a catalogued helper takes its listening port from. */
 interface ListenerFacts {
-  /** The port it listens on when nothing sets one, for messages. */
+  /** Where it listens when nothing sets the port, in words: `port 5432`. */
   readonly defaultPort: string;
   /** Flags that set the port: `--port 5431`, `--port=5431`. */
   readonly portFlags: readonly string[];
@@ -28,7 +28,7 @@ const LISTENERS: Readonly<Record<string, ListenerFacts>> = {
     startupProbe: 'start it with --health-check --http-address=0.0.0.0 and probe httpGet /startup on its --http-port (9090 by default)',
   },
   'alloydb-auth-proxy': {
-    defaultPort: '5432',
+    defaultPort: 'port 5432',
     portFlags: ['--port', '-p'],
     portEnv: ['ALLOYDB_PROXY_PORT'],
     startupProbe: 'start it with --health-check --http-address=0.0.0.0 and probe httpGet /startup on its --http-port (9090 by default)',
@@ -45,8 +45,8 @@ const LISTENERS: Readonly<Record<string, ListenerFacts>> = {
 export interface HelperListener {
   /** The catalogue's product id, e.g. `cloud-sql-proxy`. */
   readonly product: string;
-  /** The port as the manifest sets it (`5431`, or a placeholder such as `<DB_PORT>`), or the default in words. */
-  readonly port: string;
+  /** Where it listens, in words: `port 5431` (as the manifest sets it, placeholders included), or its default. */
+  readonly listensOn: string;
   /** How to give it a startupProbe, in words. */
   readonly startupProbe: string;
 }
@@ -58,7 +58,8 @@ export function helperListener(container: Record<string, any>): HelperListener |
   const product = detectHelper(image)?.product;
   const facts = product !== undefined ? LISTENERS[product] : undefined;
   if (product === undefined || facts === undefined) return undefined;
-  return { product, port: portFromFlags(container, facts) ?? portFromEnv(container, facts) ?? facts.defaultPort, startupProbe: facts.startupProbe };
+  const port = portFromFlags(container, facts) ?? portFromEnv(container, facts);
+  return { product, listensOn: port !== undefined ? `port ${port}` : facts.defaultPort, startupProbe: facts.startupProbe };
 }
 
 function portFromFlags(container: Record<string, any>, facts: ListenerFacts): string | undefined {

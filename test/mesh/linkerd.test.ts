@@ -192,7 +192,8 @@ describe('MeshedDeployment with Linkerd, rendered', () => {
       httpGet: { path: '/ready', port: 4191, scheme: 'HTTP' }, initialDelaySeconds: 2, timeoutSeconds: 1, failureThreshold: 3,
     });
     expect(deployment.violations()).toEqual([]);
-    expect(lint(manifests).map(v => v.ruleId)).toEqual(['SC208']);
+    // linted as plain YAML, Linkerd's proxy (its LINKERD2_PROXY_ settings, the injector's annotation) is the mesh's: no SC208
+    expect(lint(manifests)).toEqual([]);
   });
 });
 

@@ -51,7 +51,7 @@ export function startupProbeFindings(context: RuleContext): Finding[] {
     }
     if (followers.length === 0) continue;
     const serves = listener !== undefined
-      ? `is a ${listener.product} that the containers after it (${listFollowers(followers)}) dial on port ${listener.port}`
+      ? `is a ${listener.product} that the containers after it (${listFollowers(followers)}) dial on ${listener.listensOn}`
       : `exposes ${ports.length === 1 ? 'port' : 'ports'} ${ports.join(', ')}`;
     const base = `${sidecar.label} ${serves} but has no startupProbe, so the kubelet starts ${listener !== undefined ? 'them' : `the containers after it (${listFollowers(followers)})`} as soon as its process runs, possibly before it listens`;
     const dialers = listener !== undefined ? followers : followers.filter(entry => dialsLoopbackPort(entry.container, ports));
