@@ -71,6 +71,7 @@ export interface IndexedChunk extends DocumentChunk {
  * generator, so that a caller done with a document lets it go before the next is parsed.
  */
 export function* parseDocuments(source: SourceText): Generator<ParsedDocument> {
+  if (source.skipped !== undefined) return;
   if (source.json) {
     yield parseJson(source);
     return;
