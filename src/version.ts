@@ -11,7 +11,7 @@ export interface KubeVersion {
 
 /** The oldest and newest Kubernetes minor versions the rules model (1.x). */
 export const OLDEST_MODELLED_MINOR = 21;
-export const NEWEST_MODELLED_MINOR = 35;
+export const NEWEST_MODELLED_MINOR = 36;
 
 /** `1.33`, `v1.33`, `1.33.2`: plain numbers without leading zeros (no `1.033`, no `1.999999999999999999`). */
 const VERSION_PATTERN = /^v?(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})(?:\.(?:0|[1-9]\d{0,3}))?$/;

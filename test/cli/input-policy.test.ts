@@ -39,7 +39,13 @@ describe('repeated keys: read with the last value, reported as SC002 at file:lin
     expect(run.status).toBe(1);
     const report = JSON.parse(run.stdout);
     expect(report.results).toEqual([expect.objectContaining({
-      file: 'dup/a-dup.yaml', line: 5, column: 3, ruleId: 'SC002', severity: 'error', kind: 'Pod', name: 'second',
+      file: 'dup/a-dup.yaml',
+      line: 5,
+      column: 3,
+      ruleId: 'SC002',
+      severity: 'error',
+      kind: 'Pod',
+      name: 'second',
       message: expect.stringMatching(/^key "name" appears twice in the same mapping: /),
     })]);
     expect(report.summary).toMatchObject({ files: 2, workloads: 2 });
@@ -140,14 +146,14 @@ describe('streams and special files', () => {
 });
 
 describe('--kubernetes-version range', () => {
-  test.each(['2.0', '0.0', '1.20', '1.36'])('%s is outside the modelled versions', version => {
+  test.each(['2.0', '0.0', '1.20', '1.37'])('%s is outside the modelled versions', version => {
     expectUnusable(runCli(['lint', '-k', version, '-'], { input: POD }),
-      `--kubernetes-version "${version}" is outside the versions the rules model; use 1.21 to 1.35 (for a newer cluster, 1.35); see cdk8s-sidecars lint --help`);
+      `--kubernetes-version "${version}" is outside the versions the rules model; use 1.21 to 1.36 (for a newer cluster, 1.36); see cdk8s-sidecars lint --help`);
   });
 
   test.each(['1.999999999999999999', '1.033', '1.3e1'])('%s is not a plain minor number', version => {
     expectUnusable(runCli(['explain', '-k', version, '-'], { input: POD }),
-      `--kubernetes-version "${version}" is not a Kubernetes version; use "major.minor" from 1.21 to 1.35, e.g. "1.33"; see cdk8s-sidecars explain --help`);
+      `--kubernetes-version "${version}" is not a Kubernetes version; use "major.minor" from 1.21 to 1.36, e.g. "1.33"; see cdk8s-sidecars explain --help`);
   });
 
   test('the library refuses them too', () => {
