@@ -3,17 +3,21 @@
  * stderr and exit code 2; findings are exit code 1; a clean run is 0.
  */
 import { parseArgs, ParseArgsConfig } from 'node:util';
-import { Severity } from '../rules/violation';
-import { DEFAULT_KUBERNETES_VERSION, KubeVersion, parseKubeVersion } from '../version';
+import { WorkloadKinds } from '../lifecycle/pod-spec';
+import { CustomWorkloadKind, Severity } from '../rules/violation';
+import { DEFAULT_KUBERNETES_VERSION, KubeVersion, NEWEST_MODELLED_MINOR, OLDEST_MODELLED_MINOR, parseKubeVersion } from '../version';
 import { colorsFor } from './colors';
 import { errorLine, ExitCode, UsageError } from './errors';
+import { escapeUnsafe } from './escape';
 import type * as ExplainModule from './explain';
 import type * as ExplainReportModule from './explain-report';
-import { CliIo } from './io';
+import { CliIo, InputNote } from './io';
 import { lintInputs } from './lint';
 import { formatJson, formatSarif, formatText } from './lint-report';
 import type * as MigrateModule from './migrate';
 import { resolveInputs } from './sources';
+
+const VERSION_RANGE = `1.${OLDEST_MODELLED_MINOR} to 1.${NEWEST_MODELLED_MINOR}`;
 
 const USAGE = `usage: cdk8s-sidecars <command> [options] [PATH...|-]
 
@@ -24,8 +28,9 @@ commands:
   explain   show each workload's startup and shutdown sequence and effective resources
   migrate   move legacy sidecars (helpers in containers) to native sidecars
 
-PATH is a file, or a folder searched recursively for *.yaml, *.yml and *.json;
-- reads stdin (helm template my-release ./chart | cdk8s-sidecars lint -).
+PATH is a file, or a folder searched recursively for *.yaml, *.yml and *.json (files
+there without apiVersion and kind are skipped); - reads stdin
+(helm template my-release ./chart | cdk8s-sidecars lint -).
 
 Run "cdk8s-sidecars <command> --help" for the options of a command.
 exit codes: 0 no errors, 1 errors found, 2 unusable input or arguments
@@ -37,10 +42,16 @@ Check Kubernetes manifests against the native-sidecar rule pack.
 
 options:
   -f, --format text|json|sarif       report format (default: text)
-  -k, --kubernetes-version X.Y       target Kubernetes version (default: ${DEFAULT_KUBERNETES_VERSION})
+  -k, --kubernetes-version X.Y       target Kubernetes version, ${VERSION_RANGE} (default: ${DEFAULT_KUBERNETES_VERSION})
   -s, --severity error|warning|info  report findings at or above this severity (default: info)
+  --workload-kind KIND[.GROUP]=PATH[,runs-to-completion]
+                                     also check this custom resource kind, whose pod spec is
+                                     at the dotted PATH (repeatable), e.g.
+                                     --workload-kind MyApp.example.com=spec.podTemplate.spec
+  -v, --verbose                      list the files a folder run skipped
   -h, --help                         show this help
 
+Files found in folders that hold no Kubernetes objects are skipped and counted.
 Suppress a finding with the cdk8s-sidecars.io/suppress annotation ("SC208: reason").
 exit codes: 0 no errors, 1 errors found, 2 unusable input or arguments
 `;
@@ -52,9 +63,10 @@ grace-period budget, whether a Job can complete, and the effective pod requests 
 
 options:
   -f, --format text|mermaid|json     report format (default: text)
-  -k, --kubernetes-version X.Y       target Kubernetes version (default: ${DEFAULT_KUBERNETES_VERSION})
+  -k, --kubernetes-version X.Y       target Kubernetes version, ${VERSION_RANGE} (default: ${DEFAULT_KUBERNETES_VERSION})
   -h, --help                         show this help
 
+Files found in folders that hold no Kubernetes objects are skipped; stderr says how many.
 exit codes: 0 explained, 2 unusable input or arguments
 `;
 
@@ -97,8 +109,15 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   }
 }
 
+const LINT_OPTIONS = {
+  ...COMMON_OPTIONS,
+  'severity': { type: 'string', short: 's' },
+  'workload-kind': { type: 'string', multiple: true },
+  'verbose': { type: 'boolean', short: 'v' },
+} as const;
+
 async function lint(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse('lint', args, { ...COMMON_OPTIONS, severity: { type: 'string', short: 's' } });
+  const { values, positionals } = parse('lint', args, LINT_OPTIONS);
   if (values.help) {
     io.stdout(LINT_HELP);
     return ExitCode.OK;
@@ -106,14 +125,59 @@ async function lint(args: readonly string[], io: CliIo): Promise<number> {
   const format = choice('lint', '--format', values.format, ['text', 'json', 'sarif'] as const, 'text');
   const threshold = choice('lint', '--severity', values.severity, [Severity.ERROR, Severity.WARNING, Severity.INFO] as const, Severity.INFO);
   const version = kubernetesVersion('lint', values['kubernetes-version']);
+  const customWorkloads = workloadKinds(values['workload-kind'] ?? []);
   const inputs = resolveInputs(positionals, io);
-  const report = await lintInputs(inputs, { kubernetesVersion: version.text, threshold }, io);
+  const options = { kubernetesVersion: version.text, threshold, ...(customWorkloads.length > 0 ? { customWorkloads } : {}) };
+  const report = await lintInputs(inputs, options, io);
   switch (format) {
     case 'json': io.stdout(formatJson(report)); break;
     case 'sarif': io.stdout(formatSarif(report)); break;
-    default: io.stdout(formatText(report, colorsFor(io)));
+    default: io.stdout(formatText(report, colorsFor(io), { verbose: values.verbose === true }));
   }
   return report.counts.error > 0 ? ExitCode.ERRORS_FOUND : ExitCode.OK;
+}
+
+/** `Kind[.group]=dotted.path[,runs-to-completion]`, each checked as the library checks `customWorkloads`. */
+function workloadKinds(values: readonly string[]): CustomWorkloadKind[] {
+  const kinds = values.map((value): CustomWorkloadKind => {
+    const match = /^([^.=]+)(?:\.([^=]*))?=([^,]*)(?:,(.*))?$/.exec(value);
+    if (!match || (match[4] !== undefined && match[4] !== 'runs-to-completion')) {
+      throw new UsageError(`--workload-kind "${value}" is not KIND[.GROUP]=PATH[,runs-to-completion], e.g. MyApp.example.com=spec.template.spec; see cdk8s-sidecars lint --help`);
+    }
+    return {
+      kind: match[1],
+      ...(match[2] !== undefined ? { group: match[2] } : {}),
+      podSpecPath: match[3],
+      ...(match[4] !== undefined ? { runsToCompletion: true } : {}),
+    };
+  });
+  try {
+    WorkloadKinds.of(kinds, '--workload-kind');
+  } catch (error) {
+    const message = (error as Error).message.replace(/^--workload-kind\[(\d+)\]\.?/, (_, i) => `--workload-kind "${values[Number(i)]}": `);
+    throw new UsageError(`${message}; see cdk8s-sidecars lint --help`);
+  }
+  return kinds;
+}
+
+/**
+ * An io that collects what explain and migrate do not report themselves: files a folder run
+ * skipped and input notes (a repeated key), printed on stderr once the command is done.
+ */
+function withInputNotices(io: CliIo): { io: CliIo; report: () => void } {
+  const skipped: string[] = [];
+  const notes: InputNote[] = [];
+  return {
+    io: { ...io, onSkipped: file => skipped.push(file), onInputNote: note => notes.push(note) },
+    report: () => {
+      for (const note of notes) {
+        io.stderr(`${escapeUnsafe(note.file)}:${note.line}:${note.column}: error ${note.ruleId}: ${escapeUnsafe(note.message)}; ${escapeUnsafe(note.fix)}\n`);
+      }
+      if (skipped.length > 0) {
+        io.stderr(`skipped ${skipped.length} file${skipped.length === 1 ? '' : 's'} that hold${skipped.length === 1 ? 's' : ''} no Kubernetes objects: ${skipped.map(escapeUnsafe).join(', ')}\n`);
+      }
+    },
+  };
 }
 
 async function explain(args: readonly string[], io: CliIo): Promise<number> {
@@ -125,6 +189,7 @@ async function explain(args: readonly string[], io: CliIo): Promise<number> {
   const format = choice('explain', '--format', values.format, ['text', 'mermaid', 'json'] as const, 'text');
   const version = kubernetesVersion('explain', values['kubernetes-version']);
   const inputs = resolveInputs(positionals, io);
+  const notices = withInputNotices(io);
   // A command's own modules run only when it does: lint starts faster without explain's and
   // migrate's. Literal paths, so that the bundled command (scripts/bundle-lib.ts) holds them too
   // and still evaluates them on first require.
@@ -132,12 +197,13 @@ async function explain(args: readonly string[], io: CliIo): Promise<number> {
   const { explainInputs } = require('./explain') as typeof ExplainModule;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { formatExplainJson, formatExplainMermaid, formatExplainText } = require('./explain-report') as typeof ExplainReportModule;
-  const workloads = await explainInputs(inputs, version, io);
+  const workloads = await explainInputs(inputs, version, notices.io);
   switch (format) {
     case 'json': io.stdout(formatExplainJson(workloads, version.text)); break;
     case 'mermaid': io.stdout(formatExplainMermaid(workloads)); break;
     default: io.stdout(formatExplainText(workloads, colorsFor(io)));
   }
+  notices.report();
   return ExitCode.OK;
 }
 
@@ -149,7 +215,10 @@ async function migrate(args: readonly string[], io: CliIo): Promise<number> {
     io.stdout(MIGRATE_HELP);
     return ExitCode.OK;
   }
-  return runMigrate(values, positionals, io);
+  const notices = withInputNotices(io);
+  const code = await runMigrate(values, positionals, notices.io);
+  notices.report();
+  return code;
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>;

@@ -8,7 +8,11 @@
  */
 import * as jsyaml from 'js-yaml';
 import { InputError } from './errors';
+import { InputNote } from './io';
 import { SourceText } from './sources';
+
+/** Rule id of a key repeated in one mapping: read with the last value, reported, never fatal. */
+export const DUPLICATE_KEY_RULE_ID = 'SC002';
 
 /** Collections may nest this deep; Kubernetes objects need a few dozen levels at most. */
 export const MAX_NESTING = 256;
@@ -36,6 +40,8 @@ export interface ParsedDocument {
   readonly json: boolean;
   /** The parsed value; never null or undefined (empty documents are dropped). */
   readonly value: unknown;
+  /** Problems of the document's text that do not stop the run (a repeated key). */
+  readonly notes?: InputNote[];
 }
 
 /** One object a document holds: the document itself, or an item of a `List`. */
@@ -65,13 +71,16 @@ export interface IndexedChunk extends DocumentChunk {
  * generator, so that a caller done with a document lets it go before the next is parsed.
  */
 export function* parseDocuments(source: SourceText): Generator<ParsedDocument> {
+  if (source.skipped !== undefined) return;
   if (source.json) {
     yield parseJson(source);
     return;
   }
   for (const chunk of indexedChunks(source.text)) {
     const document = parseChunk(chunk, source.displayName);
-    if (document !== undefined) yield document;
+    if (document === undefined) continue;
+    if (document.notes !== undefined && source.onInputNote !== undefined) document.notes.forEach(source.onInputNote);
+    yield document;
   }
 }
 
@@ -84,7 +93,7 @@ export function indexedChunks(text: string): IndexedChunk[] {
 
 /** Parse one document of a YAML stream; undefined when it is empty. */
 export function parseChunk(chunk: IndexedChunk, file: string): ParsedDocument | undefined {
-  const value = loadYaml(chunk, file);
+  const { value, note } = loadYaml(chunk, file);
   if (value === null || value === undefined) return undefined;
   return {
     file,
@@ -94,6 +103,7 @@ export function parseChunk(chunk: IndexedChunk, file: string): ParsedDocument | 
     line: chunk.startLine + firstContentLine(chunk.text),
     json: false,
     value,
+    ...(note !== undefined ? { notes: [note] } : {}),
   };
 }
 
@@ -212,30 +222,79 @@ const KUBERNETES_SCHEMA = jsyaml.FAILSAFE_SCHEMA.extend({
 });
 
 /**
- * json: duplicate keys keep the last value, as kubectl does. maxDepth (js-yaml 4.1.1+, not yet in
- * its type definitions) bounds js-yaml's recursion, so deep nesting is an error, not a stack overflow.
+ * A repeated key is an error here (js-yaml's default), so that it is found and reported; the
+ * document is then read again with json: true, which keeps the last value as the API server does.
+ * maxDepth (js-yaml 4.1.1+, not yet in its type definitions) bounds js-yaml's recursion, so deep
+ * nesting is an error, not a stack overflow.
  */
-const LOAD_OPTIONS = { json: true, schema: KUBERNETES_SCHEMA, maxDepth: MAX_NESTING + 1 } as jsyaml.LoadOptions;
+const LOAD_OPTIONS = { json: false, schema: KUBERNETES_SCHEMA, maxDepth: MAX_NESTING + 1 } as jsyaml.LoadOptions;
+const LOAD_LAST_KEY_WINS = { ...LOAD_OPTIONS, json: true } as jsyaml.LoadOptions;
 
-function loadYaml(chunk: DocumentChunk, file: string): unknown {
+function loadYaml(chunk: DocumentChunk, file: string): { value: unknown; note?: InputNote } {
   let value: unknown;
+  let note: InputNote | undefined;
   try {
     value = jsyaml.load(chunk.text, LOAD_OPTIONS);
   } catch (error) {
-    if (error instanceof jsyaml.YAMLException) {
-      const mark = (error as any).mark as { line: number; column: number } | undefined;
-      const where = mark ? `${file}:${chunk.startLine + mark.line}:${mark.column + 1}` : `${file}:${chunk.startLine}`;
-      const reason = (error as any).reason ?? error.message;
-      if (/maxDepth/.test(reason)) throw tooDeep(where);
-      throw new InputError(`${where}: ${reason}`);
+    const duplicate = duplicateKeyNote(error, chunk, file);
+    if (duplicate === undefined) throw yamlError(error, chunk, file);
+    note = duplicate;
+    try {
+      value = jsyaml.load(chunk.text, LOAD_LAST_KEY_WINS);
+    } catch (again) {
+      throw yamlError(again, chunk, file);
     }
-    throw error;
   }
   // Aliases are the only way a YAML document holds more values than its text; none, no walk needed.
   if (value !== null && typeof value === 'object' && chunk.text.indexOf('*') !== -1) {
     checkShape(value, chunk.text.length, `${file}:${chunk.startLine + firstContentLine(chunk.text)}`);
   }
-  return value;
+  return note !== undefined ? { value, note } : { value };
+}
+
+/** A js-yaml error as one line at the stream's line and column. */
+function yamlError(error: unknown, chunk: DocumentChunk, file: string): unknown {
+  if (!(error instanceof jsyaml.YAMLException)) return error;
+  const mark = (error as any).mark as { line: number; column: number } | undefined;
+  const reason: string = (error as any).reason ?? error.message;
+  if (!mark && /found more/.test(reason)) {
+    // Content after a `...` document end marker on its own line: only a comment may follow it.
+    const after = /^\.\.\.[ \t]+(?=[^\s#])/m.exec(chunk.text);
+    if (after) {
+      const { line, column } = lineAndColumn(chunk.text, after.index + after[0].length);
+      return new InputError(`${file}:${chunk.startLine + line - 1}:${column}: only a comment may follow the document end marker "..." on its line`);
+    }
+  }
+  const where = mark ? `${file}:${chunk.startLine + mark.line}:${mark.column + 1}` : `${file}:${chunk.startLine + firstContentLine(chunk.text)}`;
+  if (/maxDepth/.test(reason)) return tooDeep(where);
+  const helm = chunk.text.indexOf('{{') !== -1 ? '; this looks like a Helm template: lint the output of helm template instead' : '';
+  return new InputError(`${where}: ${reason}${helm}`);
+}
+
+/** The note for js-yaml's "duplicated mapping key" error, naming the key and its line; undefined for other errors. */
+function duplicateKeyNote(error: unknown, chunk: DocumentChunk, file: string): InputNote | undefined {
+  if (!(error instanceof jsyaml.YAMLException) || (error as any).reason !== 'duplicated mapping key') return undefined;
+  const mark = (error as any).mark as { line: number; column: number; position: number } | undefined;
+  if (!mark) return undefined;
+  const key = keyAt(chunk.text, mark.position);
+  const named = key !== undefined ? `key "${key}"` : 'a key';
+  return {
+    file,
+    line: chunk.startLine + mark.line,
+    column: mark.column + 1,
+    ruleId: DUPLICATE_KEY_RULE_ID,
+    message: `${named} appears twice in the same mapping: kubectl and Helm refuse the document ("mapping key already defined"), and the API server keeps only the last value (with a "duplicate field" warning, or an error under strict field validation); the checks here read the last value`,
+    fix: `remove one of the two ${key !== undefined ? `"${key}" keys` : 'keys'}, keeping the value you mean`,
+  };
+}
+
+/** The key written at `offset`: a plain or quoted scalar up to its `:`; undefined when it is anything else. */
+function keyAt(text: string, offset: number): string | undefined {
+  const lineEnd = text.indexOf('\n', offset);
+  const rest = text.slice(offset, lineEnd === -1 ? Math.min(text.length, offset + 300) : Math.min(lineEnd, offset + 300));
+  const match = /^(?:"((?:[^"\\]|\\.)*)"|'((?:[^']|'')*)'|([^\s:#,[\]{}][^:#]*?))[ \t]*:(?:[ \t]|$)/.exec(rest);
+  if (!match) return undefined;
+  return match[1] ?? match[2]?.replace(/''/g, "'") ?? match[3];
 }
 
 function parseJson(source: SourceText): ParsedDocument {

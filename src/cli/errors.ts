@@ -1,3 +1,5 @@
+import { escapeUnsafe } from './escape';
+
 /**
  * Errors the command reports as one line on stderr with exit code 2: the input or the arguments
  * cannot be used. Anything else that escapes is a bug, and main.ts still turns it into one line.
@@ -46,5 +48,5 @@ export function errorLine(error: unknown): string {
   } else {
     message = `internal error: ${String(error)}`;
   }
-  return `cdk8s-sidecars: ${message.replace(/\s*[\r\n]+\s*/g, ' ').trim()}\n`;
+  return `cdk8s-sidecars: ${escapeUnsafe(message.replace(/\s*[\r\n]+\s*/g, ' ').trim())}\n`;
 }

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { InputError } from './errors';
 
 /** The name stdin has in messages and reports. */
@@ -19,6 +20,24 @@ export interface CliIo {
   readonly env: { readonly [name: string]: string | undefined };
   /** Paths in messages and reports are shown relative to this folder. */
   readonly cwd: string;
+  /**
+   * Told of each file a folder run passes over because it holds no Kubernetes objects
+   * (commands that do not count them themselves; lint does).
+   */
+  readonly onSkipped?: (file: string, reason: string) => void;
+  /** Told of each input problem that does not stop the run (a repeated key), for commands without findings. */
+  readonly onInputNote?: (note: InputNote) => void;
+}
+
+/** An input problem that does not stop the run: lint reports it as a finding, explain and migrate on stderr. */
+export interface InputNote {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  /** The rule id it is reported under (SC002). */
+  readonly ruleId: string;
+  readonly message: string;
+  readonly fix: string;
 }
 
 /** The real process. */
@@ -26,11 +45,25 @@ export function processIo(): CliIo {
   return {
     stdout: text => process.stdout.write(text),
     stderr: text => process.stderr.write(text),
-    readStdin: maxBytes => readStream(process.stdin, maxBytes, STDIN_NAME),
+    readStdin: maxBytes => readStdin(maxBytes),
     stdoutIsTTY: process.stdout.isTTY === true,
     env: process.env,
     cwd: process.cwd(),
   };
+}
+
+/** Read the process's stdin, refusing a folder redirected to it (`lint - < dir` reads nothing and would report "no problems"). */
+function readStdin(maxBytes: number): Promise<Buffer> {
+  let isFolder = false;
+  try {
+    isFolder = fs.fstatSync(0).isDirectory();
+  } catch {
+    // No stdin to inspect (closed): reading it fails or ends at once, as before.
+  }
+  if (isFolder) {
+    return Promise.reject(new InputError(`${STDIN_NAME} is a directory; name the folder as a path instead of redirecting it to -`));
+  }
+  return readStream(process.stdin, maxBytes, STDIN_NAME);
 }
 
 /**

@@ -4,9 +4,15 @@
  */
 import { DocumentObject, documentObjects, IndexedChunk, ParsedDocument, parseChunk } from './documents';
 import { DocumentLocator, parseFieldPath, PathSegment } from './locate';
-import { locatePodSpec } from '../lifecycle/pod-spec';
+import { locatePodSpec, uncheckedWorkload, WorkloadKinds } from '../lifecycle/pod-spec';
 import { validateManifests } from '../rules/engine';
-import { Severity, Violation } from '../rules/violation';
+import { CustomWorkloadKind, Severity, ValidationOptions, Violation } from '../rules/violation';
+
+/** What the rules judge against: the target version and the custom workload kinds named. */
+export interface CheckOptions {
+  readonly kubernetesVersion: string;
+  readonly customWorkloads?: CustomWorkloadKind[];
+}
 
 /** One finding, placed in its source. */
 export interface LintFinding {
@@ -32,31 +38,96 @@ export interface LintResource {
   readonly findings: LintFinding[];
 }
 
+/** Objects of one kind that may run pods but were not checked. */
+export interface UncheckedKind {
+  /** `Kind.group` (`Kind` in the core group). */
+  readonly kindName: string;
+  readonly count: number;
+  /** Why the linter cannot check it, when it knows the kind (Argo Workflows). */
+  readonly reason?: string;
+  /** Where its `containers` list sits: the pod-spec path to name with --workload-kind. */
+  readonly suggestedPath?: string;
+}
+
 /** The findings of one source (or a slice of its documents), whatever their severity. */
 export interface SourceFindings {
   readonly resources: LintResource[];
   readonly workloads: number;
+  /** Objects with a string `kind`: none means the source holds no Kubernetes objects. */
+  readonly objects: number;
+  /** Custom resources that may run pods but hold no pod spec the linter knows, by kind in first-seen order. */
+  readonly unchecked: UncheckedKind[];
 }
 
 /** Lint documents of one source, in order. */
-export function lintDocuments(documents: Iterable<ParsedDocument>, kubernetesVersion: string): SourceFindings {
+export function lintDocuments(documents: Iterable<ParsedDocument>, options: CheckOptions): SourceFindings {
   const resources: LintResource[] = [];
+  const validation: ValidationOptions = options.customWorkloads !== undefined
+    ? { kubernetesVersion: options.kubernetesVersion, customWorkloads: options.customWorkloads }
+    : { kubernetesVersion: options.kubernetesVersion };
+  const kinds = WorkloadKinds.of(options.customWorkloads);
+  const unchecked = new Map<string, { kindName: string; count: number; reason?: string; suggestedPath?: string }>();
   let workloads = 0;
+  let objects = 0;
   for (const document of documents) {
     const flagged: Array<{ object: DocumentObject; violations: Violation[] }> = [];
     for (const object of documentObjects(document)) {
-      if (locatePodSpec(object.value) !== undefined) workloads++;
-      const violations = validateManifests([object.value], { kubernetesVersion });
+      if (typeof object.value?.kind === 'string') objects++;
+      if (locatePodSpec(object.value, kinds) !== undefined) {
+        workloads++;
+      } else {
+        const missed = uncheckedWorkload(object.value);
+        if (missed !== undefined) {
+          const known = unchecked.get(missed.kindName);
+          if (known !== undefined) known.count++;
+          else unchecked.set(missed.kindName, { ...missed, count: 1 });
+        }
+      }
+      const violations = validateManifests([object.value], validation);
       if (violations.length > 0) flagged.push({ object, violations });
     }
-    if (flagged.length > 0) resources.push(...placeFindings(document, flagged));
+    const placed = flagged.length > 0 ? placeFindings(document, flagged) : [];
+    if (document.notes !== undefined) addNotes(document, placed);
+    resources.push(...placed);
   }
-  return { resources, workloads };
+  return { resources, workloads, objects, unchecked: [...unchecked.values()] };
+}
+
+/**
+ * Input notes (a repeated key) as findings at their own line: on the document's object when it
+ * already has findings, otherwise on a resource of their own, first in the document.
+ */
+function addNotes(document: ParsedDocument, placed: LintResource[]): void {
+  const findings: LintFinding[] = document.notes!.map(note => ({
+    ruleId: note.ruleId,
+    severity: Severity.ERROR,
+    message: note.message,
+    fix: note.fix,
+    path: '',
+    line: note.line,
+    column: note.column,
+  }));
+  if (placed.length > 0 && placed[0].line === document.line) {
+    placed[0] = { ...placed[0], findings: [...findings, ...placed[0].findings] };
+    return;
+  }
+  const root: any = document.value;
+  const isObject = root !== null && typeof root === 'object' && !Array.isArray(root);
+  const name = isObject && typeof root.metadata?.name === 'string' && root.metadata.name ? root.metadata.name : '<unnamed>';
+  const namespace = isObject && typeof root.metadata?.namespace === 'string' ? root.metadata.namespace : undefined;
+  placed.unshift({
+    file: document.file,
+    line: document.line,
+    kind: isObject && typeof root.kind === 'string' && root.kind ? root.kind : '<unknown>',
+    name,
+    ...(namespace !== undefined ? { namespace } : {}),
+    findings,
+  });
 }
 
 /** Parse and lint a slice of a YAML stream's documents: what each worker thread runs. */
-export function lintChunks(file: string, chunks: readonly IndexedChunk[], kubernetesVersion: string): SourceFindings {
-  return lintDocuments(parsedChunks(file, chunks), kubernetesVersion);
+export function lintChunks(file: string, chunks: readonly IndexedChunk[], options: CheckOptions): SourceFindings {
+  return lintDocuments(parsedChunks(file, chunks), options);
 }
 
 function* parsedChunks(file: string, chunks: readonly IndexedChunk[]): Generator<ParsedDocument> {

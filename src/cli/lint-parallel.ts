@@ -12,7 +12,7 @@ import { Worker } from 'node:worker_threads';
 import { IndexedChunk } from './documents';
 import { InputError } from './errors';
 import { CliIo } from './io';
-import { lintChunks, SourceFindings } from './lint-core';
+import { CheckOptions, lintChunks, SourceFindings } from './lint-core';
 import { SourceText } from './sources';
 
 /** Sources smaller than this are linted in one thread: starting a worker costs more than it saves. */
@@ -34,7 +34,7 @@ const WORKER_SCRIPT = path.join(__dirname, 'lint-worker.js');
 export interface WorkerTask {
   readonly file: string;
   readonly chunks: readonly IndexedChunk[];
-  readonly kubernetesVersion: string;
+  readonly options: CheckOptions;
 }
 
 /** What a worker answers. */
@@ -65,13 +65,13 @@ export function parallelWorkers(source: SourceText, io: CliIo): number {
 export async function lintChunksInParallel(
   file: string,
   chunks: readonly IndexedChunk[],
-  kubernetesVersion: string,
+  options: CheckOptions,
   threads: number,
 ): Promise<SourceFindings> {
   const slices = sliceBySize(chunks, threads);
   const workers: Worker[] = [];
   const answers = slices.slice(1).map(slice => {
-    const worker = new Worker(WORKER_SCRIPT, { workerData: { file, chunks: slice, kubernetesVersion } satisfies WorkerTask });
+    const worker = new Worker(WORKER_SCRIPT, { workerData: { file, chunks: slice, options } satisfies WorkerTask });
     workers.push(worker);
     const answer = answerOf(worker);
     // Answers not awaited because an earlier slice failed must not surface as unhandled rejections.
@@ -80,12 +80,29 @@ export async function lintChunksInParallel(
   });
   try {
     // Lint here while the workers start and run; an error here comes first in stream order.
-    const results = [lintChunks(file, slices[0], kubernetesVersion)];
+    const results = [lintChunks(file, slices[0], options)];
     for (const answer of answers) results.push(await answer);
-    return { resources: results.flatMap(r => r.resources), workloads: results.reduce((sum, r) => sum + r.workloads, 0) };
+    return joinFindings(results);
   } finally {
     for (const worker of workers) void worker.terminate();
   }
+}
+
+/** The findings of consecutive slices as one source's. */
+export function joinFindings(results: readonly SourceFindings[]): SourceFindings {
+  const unchecked = new Map<string, SourceFindings['unchecked'][number]>();
+  for (const result of results) {
+    for (const kind of result.unchecked) {
+      const known = unchecked.get(kind.kindName);
+      unchecked.set(kind.kindName, known === undefined ? kind : { ...known, count: known.count + kind.count });
+    }
+  }
+  return {
+    resources: results.flatMap(r => r.resources),
+    workloads: results.reduce((sum, r) => sum + r.workloads, 0),
+    objects: results.reduce((sum, r) => sum + r.objects, 0),
+    unchecked: [...unchecked.values()],
+  };
 }
 
 function answerOf(worker: Worker): Promise<SourceFindings> {

@@ -10,7 +10,7 @@ import { WorkerAnswer, WorkerTask } from './lint-parallel';
 const task = workerData as WorkerTask;
 let answer: WorkerAnswer;
 try {
-  answer = { ok: true, findings: lintChunks(task.file, task.chunks, task.kubernetesVersion) };
+  answer = { ok: true, findings: lintChunks(task.file, task.chunks, task.options) };
 } catch (error) {
   answer = { ok: false, inputError: error instanceof InputError, message: (error as Error)?.message ?? String(error) };
 }

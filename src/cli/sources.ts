@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InputError, UsageError } from './errors';
-import { CliIo, describeBytes, STDIN_NAME } from './io';
+import { CliIo, describeBytes, InputNote, STDIN_NAME } from './io';
 
 /** The largest input read, per file and for stdin: 128 MiB. */
 export const MAX_INPUT_BYTES = 128 * 1024 * 1024;
@@ -21,11 +21,21 @@ export interface InputRef {
   readonly absolutePath?: string;
   /** True when the input should be read as one JSON document (a `.json` file). */
   readonly json: boolean;
+  /**
+   * True for a file found by searching a folder (not named on the command line): when it holds
+   * no Kubernetes objects it is skipped, not reported.
+   */
+  readonly fromFolder?: boolean;
 }
 
 /** One input, read and decoded. */
 export interface SourceText extends InputRef {
+  /** The text; empty when the input is skipped. */
   readonly text: string;
+  /** Why a file found in a folder was passed over (it holds no Kubernetes objects); its text is then empty. */
+  readonly skipped?: string;
+  /** Where input problems that do not stop the run go when the command has no findings (explain, migrate). */
+  readonly onInputNote?: (note: InputNote) => void;
 }
 
 /**
@@ -50,22 +60,68 @@ export function resolveInputs(operands: readonly string[], io: CliIo): InputRef[
     if (operand === '') throw new UsageError('an empty path was given');
     const absolute = path.resolve(io.cwd, operand);
     const stats = statOrThrow(absolute, operand);
-    const files = stats.isDirectory() ? manifestFilesUnder(absolute, operand) : [absolute];
+    const fromFolder = stats.isDirectory();
+    if (!fromFolder && !stats.isFile()) throw notRegular(operand, stats);
+    const files = fromFolder ? manifestFilesUnder(absolute, operand) : [absolute];
     for (const file of files) {
       if (seen.has(file)) continue;
       seen.add(file);
-      inputs.push({ displayName: displayPath(file, io.cwd), absolutePath: file, json: /\.json$/i.test(file) });
+      inputs.push({ displayName: displayPath(file, io.cwd), absolutePath: file, json: /\.json$/i.test(file), ...(fromFolder ? { fromFolder } : {}) });
     }
   }
   return inputs;
 }
 
-/** Read and decode one input. */
+/**
+ * Read and decode one input. A file found in a folder that cannot hold a Kubernetes object (no
+ * `apiVersion` and `kind` keys anywhere: package.json, a tsconfig.json with comments, Helm
+ * values, docs) comes back empty with the reason in `skipped`, and `io.onSkipped` is told.
+ * Line endings made of a lone carriage return are refused (see `checkLineEndings`).
+ */
 export async function readInput(input: InputRef, io: CliIo): Promise<SourceText> {
   const bytes = input.absolutePath === undefined
     ? await io.readStdin(MAX_INPUT_BYTES)
     : readFileCapped(input.absolutePath, input.displayName);
-  return { ...input, text: decodeText(bytes, input.displayName) };
+  const text = decodeText(bytes, input.displayName);
+  const onInputNote = io.onInputNote;
+  if (input.fromFolder && !mayHoldKubernetesObjects(text)) {
+    const skipped = 'it holds no Kubernetes objects (no apiVersion and kind)';
+    io.onSkipped?.(input.displayName, skipped);
+    return { ...input, text: '', skipped, ...(onInputNote ? { onInputNote } : {}) };
+  }
+  checkLineEndings(text, input.displayName);
+  return { ...input, text, ...(onInputNote ? { onInputNote } : {}) };
+}
+
+/** An `apiVersion` key and a `kind` key, in block, flow or JSON style. */
+const API_VERSION_KEY = /(?:^|[\s{,"'])apiVersion["']?[ \t]*:/;
+const KIND_KEY = /(?:^|[\s{,"'])kind["']?[ \t]*:/;
+
+/**
+ * Whether a text may hold a Kubernetes object: it has both an `apiVersion` and a `kind` key
+ * somewhere. A text without them cannot (the API server needs both); one with them is parsed,
+ * and a syntax error in it is reported.
+ */
+export function mayHoldKubernetesObjects(text: string): boolean {
+  return API_VERSION_KEY.test(text) && KIND_KEY.test(text);
+}
+
+/**
+ * Refuse line breaks made of a carriage return alone (old Mac line endings). YAML reads such a
+ * CR as a line break, but kubectl splits a stream into documents at line feeds only, so tools
+ * would disagree on what the file holds: one clear line instead of a guess. CRLF is fine.
+ */
+export function checkLineEndings(text: string, name: string): void {
+  for (let at = text.indexOf('\r'); at !== -1; at = text.indexOf('\r', at + 1)) {
+    if (text.charCodeAt(at + 1) === 0x0a) continue;
+    let line = 1;
+    let lineStart = 0;
+    for (let i = text.indexOf('\n'); i !== -1 && i < at; i = text.indexOf('\n', i + 1)) {
+      line++;
+      lineStart = i + 1;
+    }
+    throw new InputError(`${name}:${line}:${at - lineStart + 1}: a carriage return without a line feed ends a line here (old Mac line endings); kubectl splits documents at line feeds only, so tools would read this file differently; convert it to LF or CRLF line endings`);
+  }
 }
 
 /**
@@ -85,37 +141,41 @@ export function decodeText(bytes: Buffer, name: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-/** Read a file without ever holding more than the cap: regular files by size, others (FIFOs, devices) as they stream. */
+/** O_RDONLY | O_NONBLOCK (O_NONBLOCK is undefined on Windows, where FIFOs are not files). */
+// eslint-disable-next-line no-bitwise
+const OPEN_WITHOUT_BLOCKING = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
+
+/**
+ * Read a regular file without ever holding more than the cap. Opened without blocking, so a FIFO
+ * put in place of the file since it was listed cannot hang the run; anything but a regular file
+ * is refused (stdin, `-`, is the way to read a stream).
+ */
 function readFileCapped(file: string, name: string): Buffer {
   let fd: number;
   try {
-    fd = fs.openSync(file, 'r');
+    fd = fs.openSync(file, OPEN_WITHOUT_BLOCKING);
   } catch (error) {
     throw fileError(error, name);
   }
   try {
     const stats = fs.fstatSync(fd);
-    if (stats.isFile()) {
-      if (stats.size > MAX_INPUT_BYTES) throw tooLarge(name);
-      return fs.readFileSync(fd);
-    }
-    const chunks: Buffer[] = [];
-    let total = 0;
-    const chunk = Buffer.allocUnsafe(1024 * 1024);
-    for (;;) {
-      const read = fs.readSync(fd, chunk, 0, chunk.length, null);
-      if (read === 0) break;
-      total += read;
-      if (total > MAX_INPUT_BYTES) throw tooLarge(name);
-      chunks.push(Buffer.from(chunk.subarray(0, read)));
-    }
-    return Buffer.concat(chunks, total);
+    if (!stats.isFile()) throw notRegular(name, stats);
+    if (stats.size > MAX_INPUT_BYTES) throw tooLarge(name);
+    return fs.readFileSync(fd);
   } catch (error) {
     if (error instanceof InputError) throw error;
     throw fileError(error, name);
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** A FIFO, socket or device named as a path: reading it could block forever or never end. */
+function notRegular(name: string, stats: fs.Stats): InputError {
+  const what = stats.isFIFO() ? 'a named pipe (FIFO)'
+    : stats.isSocket() ? 'a socket'
+      : stats.isCharacterDevice() || stats.isBlockDevice() ? 'a device' : 'a special file';
+  return new InputError(`${name} is ${what}, not a regular file; to read a stream, redirect it to stdin and give - as the path`);
 }
 
 function tooLarge(name: string): InputError {

@@ -1,3 +1,4 @@
+import { WorkloadKinds } from '../lifecycle/pod-spec';
 import { ruleCatalog } from '../rules/catalog';
 import { validateManifests } from '../rules/engine';
 import { Severity, ValidationOptions, Violation } from '../rules/violation';
@@ -28,6 +29,8 @@ export interface SidecarValidationPluginProps extends ValidationOptions {
  *     class: SidecarValidationPlugin
  *     properties:
  *       kubernetesVersion: "1.33"
+ *       customWorkloads:      # custom resources with a pod spec, beyond the well-known ones
+ *         - { kind: MyApp, group: example.com, podSpecPath: spec.podTemplate.spec }
  * ```
  */
 export class SidecarValidationPlugin {
@@ -39,7 +42,13 @@ export class SidecarValidationPlugin {
    */
   constructor(props: SidecarValidationPluginProps = {}) {
     const kubernetesVersion = parseKubeVersion(props.kubernetesVersion, 'the kubernetesVersion property of the cdk8s-sidecars validation plugin').text;
-    this.options = { kubernetesVersion, ...(props.requestBudget !== undefined ? { requestBudget: props.requestBudget } : {}) };
+    // Checked here, so that a bad entry fails the plugin's construction with the property named.
+    WorkloadKinds.of(props.customWorkloads, 'the customWorkloads property of the cdk8s-sidecars validation plugin: entry');
+    this.options = {
+      kubernetesVersion,
+      ...(props.requestBudget !== undefined ? { requestBudget: props.requestBudget } : {}),
+      ...(props.customWorkloads !== undefined ? { customWorkloads: props.customWorkloads } : {}),
+    };
     this.failOnWarnings = props.failOnWarnings === true;
   }
 

@@ -60,6 +60,15 @@ export const META_RULES: readonly RuleDoc[] = [
     scope: 'manifest',
   },
   {
+    id: 'SC002',
+    severity: Severity.ERROR,
+    title: 'a YAML mapping repeats a key',
+    why: 'kubectl, Helm, Argo CD and Flux refuse the document ("mapping key already defined"), and the API server keeps only the last value (a "duplicate field" warning, or an error under strict field validation, kubectl\'s default); the command reads the last value, reports the key and its line, and goes on',
+    fix: 'remove one of the two keys, keeping the value you mean',
+    source: 'YAML 1.2 (keys are unique); kubectl --validate=strict; apimachinery strict decoding (duplicate field)',
+    scope: 'manifest',
+  },
+  {
     id: 'SC100',
     severity: Severity.ERROR,
     title: 'input is not a usable Kubernetes object (not an object, or no kind)',

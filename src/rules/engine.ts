@@ -1,7 +1,7 @@
 import { withSharedEntries } from './containers';
 import { DeclaredStops, readDeclaredStops } from '../lifecycle/declared-stops';
 import { LifecyclePlan, planLifecycle, ResourceTotals } from '../lifecycle/plan';
-import { LocatedPodSpec, locatePodSpec, specAsValidated } from '../lifecycle/pod-spec';
+import { LocatedPodSpec, locatePodSpec, specAsValidated, WorkloadKinds } from '../lifecycle/pod-spec';
 import { KubeVersion, parseKubeVersionAgain } from '../version';
 import { injectorChoice } from './injected';
 import { RULES } from './pack';
@@ -37,8 +37,9 @@ export interface EngineOptions {
 export class ManifestValidator {
   /**
    * Validate manifests (plain JSON objects as parsed from YAML, `List` objects included).
-   * Kinds without a pod spec are passed over; input that is not a usable object yields a
-   * violation rather than an exception.
+   * Kinds without a pod spec are passed over (custom resources too, unless well known or named
+   * in `options.customWorkloads`); input that is not a usable object yields a violation rather
+   * than an exception.
    *
    * @param manifests the objects to check
    * @param options the target Kubernetes version
@@ -58,6 +59,7 @@ export class ManifestValidator {
 export function validateManifests(manifests: any[], options: ValidationOptions = {}, engine: EngineOptions = {}): Violation[] {
   const run: EngineRun = {
     version: parseKubeVersionAgain(options.kubernetesVersion),
+    kinds: WorkloadKinds.of(options.customWorkloads),
     options,
     rules: engine.rules ?? RULES,
     fromConstructs: engine.fromConstructs ?? false,
@@ -73,6 +75,7 @@ export function validateManifests(manifests: any[], options: ValidationOptions =
 /** What stays the same for every object of one `validateManifests` call. */
 interface EngineRun {
   readonly version: KubeVersion;
+  readonly kinds: WorkloadKinds;
   readonly options: ValidationOptions;
   readonly rules: readonly Rule[];
   readonly fromConstructs: boolean;
@@ -160,7 +163,7 @@ function checkObject(object: any, run: EngineRun, out: Violation[]): void {
     out.push(unusable('<unknown>', name, 'object has no kind'));
     return;
   }
-  const located = locatePodSpec(object);
+  const located = locatePodSpec(object, run.kinds);
   if (!located) return;
   const namespace = typeof metadata?.namespace === 'string' ? metadata.namespace : undefined;
   const context = new ObjectContext(located, object, object.kind, name, namespace, run.version, run.fromConstructs, run.options);

@@ -59,4 +59,37 @@ export interface ValidationOptions {
    * @default - no budget
    */
   readonly requestBudget?: { [resource: string]: string };
+
+  /**
+   * Custom resource kinds whose objects hold a pod spec, checked like workloads. Well-known ones
+   * are built in (Argo Rollouts `Rollout`, OpenKruise `CloneSet` and `BroadcastJob`, KEDA
+   * `ScaledJob`, Knative Serving `Service`, `Configuration` and `Revision`); name others here.
+   * @default - only the built-in kinds
+   */
+  readonly customWorkloads?: CustomWorkloadKind[];
+}
+
+/**
+ * A custom resource kind whose objects hold a pod spec (a pod template's `spec`, or a pod spec
+ * itself) at a fixed field path.
+ */
+export interface CustomWorkloadKind {
+  /** The object's `kind`, e.g. `Rollout`. */
+  readonly kind: string;
+
+  /**
+   * The API group of the object's `apiVersion`, e.g. `argoproj.io` (`''` for the core group).
+   * @default - objects of this kind in any group
+   */
+  readonly group?: string;
+
+  /** The dotted field path from the object's root to the pod spec, e.g. `spec.template.spec`. */
+  readonly podSpecPath: string;
+
+  /**
+   * Whether the pods run to completion, as a Job's do (a long-running helper among the regular
+   * containers then keeps them from ever completing, SC205).
+   * @default false
+   */
+  readonly runsToCompletion?: boolean;
 }

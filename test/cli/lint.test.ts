@@ -31,7 +31,7 @@ describe('lint formats on the fixture set', () => {
     const report = JSON.parse(run.stdout);
     expect(report.version).toBe(1);
     expect(report.kubernetesVersion).toBe('1.33');
-    expect(report.summary).toEqual({ errors: 4, warnings: 6, info: 0, resources: 6, workloads: 8, files: 6, belowThreshold: 0 });
+    expect(report.summary).toEqual({ errors: 4, warnings: 6, info: 0, resources: 6, workloads: 8, files: 6, belowThreshold: 0, skippedFiles: 0, notChecked: 0 });
     for (const result of report.results) {
       expect(Object.keys(result)).toEqual(expect.arrayContaining(['file', 'line', 'column', 'resourceLine', 'kind', 'name', 'ruleId', 'severity', 'path', 'message']));
     }

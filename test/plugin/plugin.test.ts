@@ -98,7 +98,24 @@ describe('SidecarValidationPlugin', () => {
     expect(old.violations.map(v => v.ruleName.split(' ')[0])).toEqual(['SC901']);
     expect(old.submitted[0]).toMatchObject({ status: 'failure', metadata: { 'kubernetes version': '1.28' } });
     expect(() => new SidecarValidationPlugin({ kubernetesVersion: 'latest' })).toThrow(
-      'the kubernetesVersion property of the cdk8s-sidecars validation plugin "latest" is not a Kubernetes version; use "major.minor", e.g. "1.33"');
+      'the kubernetesVersion property of the cdk8s-sidecars validation plugin "latest" is not a Kubernetes version; use "major.minor" from 1.21 to 1.36, e.g. "1.33"');
+  });
+
+  test('custom workloads: well-known ones are checked; others when named in customWorkloads', async () => {
+    const pod = { containers: [{ name: 'app', image: 'app:1', restartPolicy: 'Always' }] };
+    const rollout = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'r' }, spec: { template: { spec: pod } } };
+    const custom = { apiVersion: 'example.com/v1', kind: 'Pipeline', metadata: { name: 'p' }, spec: { runner: { podSpec: pod } } };
+    const plain = fakeContext({ 'c.yaml': [rollout, custom] });
+    await new SidecarValidationPlugin().validate(plain.context);
+    expect(plain.violations.map(v => [v.ruleName.split(' ')[0], v.violatingResources[0].resourceName])).toEqual([['SC103', 'r']]);
+    const named = fakeContext({ 'c.yaml': [rollout, custom] });
+    await new SidecarValidationPlugin({ customWorkloads: [{ kind: 'Pipeline', group: 'example.com', podSpecPath: 'spec.runner.podSpec' }] }).validate(named.context);
+    expect(named.violations.map(v => v.violatingResources[0].locations[0])).toEqual([
+      'spec.template.spec.containers[0].restartPolicy',
+      'spec.runner.podSpec.containers[0].restartPolicy',
+    ]);
+    expect(() => new SidecarValidationPlugin({ customWorkloads: [{ kind: 'Pipeline', podSpecPath: '' }] })).toThrow(
+      'the customWorkloads property of the cdk8s-sidecars validation plugin: entry[0].podSpecPath "" is not a dotted field path; give the path of the pod spec, e.g. "spec.template.spec"');
   });
 
   test('a manifest that cannot be read is a failure, not an exception', async () => {
