@@ -13,7 +13,7 @@ export const sidecarReadinessProbeRule: Rule = {
   id: 'SC208',
   severity: Severity.WARNING,
   title: 'a sidecar has a readinessProbe',
-  why: 'a sidecar\'s readiness counts toward the pod\'s Ready condition, so a failing or slow helper takes the whole pod out of Service endpoints; and readiness never gates startup, so it does not make the containers after the sidecar wait for it.',
+  why: 'a sidecar\'s readiness counts toward the pod\'s Ready condition, so a failing or slow helper takes the whole pod out of Service endpoints; and readiness never gates startup, so it does not make the containers after the sidecar wait for it',
   quiet: 'info, not a warning, when the sidecar also declares ports it may serve the pod\'s clients on (then leaving endpoints while it is unready is right); silent on a mesh proxy that captures the pod\'s traffic, since the pod cannot serve while its proxy is not ready',
   fix: 'remove the readinessProbe; use a startupProbe to make later containers wait and a livenessProbe to restart a stuck helper; suppress SC208 with a reason when traffic must stop while the helper is unready',
   source: 'KEP-753 (readiness of restartable init containers); kubelet pod Ready condition',
