@@ -1,10 +1,14 @@
 import { isAlias, isMap, visit, YAMLMap, YAMLSeq } from 'yaml';
 import { detectHelper, KnownHelper } from '../lifecycle/helper-images';
 import { isAtLeast } from '../version';
-import { argvOf, helperFacts, knownStartupProbe } from './known';
+import { argvOf, describeHandler, helperFacts, knownStartupProbe, notServed } from './known';
 import { hasStartupProbe, MigrationSettings, NativeSidecar, PodTarget, quoted, Recorder } from './model';
 import { insertAfter, insertBefore, mapAt, plain, seqAt, stringScalars } from './nodes';
 import { placeSidecars } from './placement';
+
+import { basename } from '../lifecycle/quit-calls';
+
+export { basename };
 
 /** A regular container picked to become a native sidecar. */
 interface Candidate {
@@ -161,26 +165,33 @@ function move(target: PodTarget, candidates: Candidate[], record: Recorder): Nat
   return moved;
 }
 
-/** Add the startupProbe that makes later containers wait for the helper, when its readiness is known. */
+/** Add the startupProbe that makes later containers wait for the helper, when what it serves is known. */
 function addStartupProbe(target: PodTarget, sidecar: NativeSidecar, record: Recorder): void {
   if (hasStartupProbe(sidecar.node)) return;
   const container = plain(target.doc, sidecar.node);
   const helper = typeof container.image === 'string' ? detectHelper(container.image) : undefined;
   const known = knownStartupProbe(container, helper);
-  if (known === undefined) return;
+  if (known === undefined) {
+    const why = notServed(container, helper);
+    if (why !== undefined) {
+      const index = seqAt(target.spec, 'initContainers')!.items.indexOf(sidecar.node);
+      record.concern(sidecar.node, `no startupProbe was added to sidecar ${quoted(sidecar.name, 'the moved sidecar')}: ${why}; add one on an endpoint it does serve if the containers after it need it ready`,
+        `${target.specPath}.initContainers[${index}]`);
+    }
+    return;
+  }
   let probe: YAMLMap;
-  if (known.copyReadinessHandler) {
-    const httpGet = mapAt(mapAt(sidecar.node, 'readinessProbe'), 'httpGet')!;
+  if (known.copyReadinessHandler !== undefined) {
+    const handler = mapAt(mapAt(sidecar.node, 'readinessProbe'), known.copyReadinessHandler)!;
     probe = target.doc.createNode({ periodSeconds: known.probe.periodSeconds, failureThreshold: known.probe.failureThreshold }) as YAMLMap;
-    probe.items.unshift(target.doc.createPair('httpGet', httpGet.clone()) as any);
+    probe.items.unshift(target.doc.createPair(known.copyReadinessHandler, handler.clone()) as any);
   } else {
     probe = target.doc.createNode(known.probe) as YAMLMap;
   }
   insertAfter(target.doc, sidecar.node, 'startupProbe', probe, ['readinessProbe', 'livenessProbe']);
   // A one-line `{name: ..., image: ...}` would grow a nested probe; block style keeps it readable.
   sidecar.node.flow = false;
-  const httpGet = known.probe.httpGet;
-  record.change(sidecar.node, `added startupProbe httpGet ${httpGet.path ?? '/'} on port ${httpGet.port} (periodSeconds ${known.probe.periodSeconds}, failureThreshold ${known.probe.failureThreshold}) to sidecar ${quoted(sidecar.name, 'the moved sidecar')}, from ${known.source}, so the containers after it start only once it serves`);
+  record.change(sidecar.node, `added startupProbe ${describeHandler(known.probe)} (periodSeconds ${known.probe.periodSeconds}, failureThreshold ${known.probe.failureThreshold}) to sidecar ${quoted(sidecar.name, 'the moved sidecar')}, from ${known.source}, so the containers after it start only once it serves`);
 }
 
 /** Drop a postStart hook that only waits for the helper itself, now that a startupProbe gates. */
@@ -227,10 +238,3 @@ function label(candidate: Candidate): string {
 function joinComments(first: string, second: string | undefined): string {
   return second ? `${first}\n${second}` : first;
 }
-
-export function basename(path: string | undefined): string {
-  if (path === undefined) return '';
-  const slash = path.lastIndexOf('/');
-  return slash >= 0 ? path.slice(slash + 1) : path;
-}
-
