@@ -146,7 +146,7 @@ export function analyseCompletion(spec: any): CompletionAnalysis {
 export function stuckInitReason(container: any, written: any, versionText: string): string | undefined {
   if (isSidecar(container)) return undefined;
   if (written !== container && isSidecar(written)) {
-    return `is written as a sidecar (restartPolicy: Always), but Kubernetes ${versionText} drops restartPolicy from init containers (native sidecars need 1.29), so it runs as a plain init container that must exit`;
+    return `is written as a sidecar (restartPolicy: Always), but Kubernetes ${versionText} drops restartPolicy from init containers (native sidecars need 1.29), and runs as a plain init container, which the kubelet waits for to exit`;
   }
   const behaviour = containerBehaviour(container).longRunning;
   if (behaviour === undefined || behaviour.strength !== 'strong' || behaviour.helper !== undefined || behaviour.watchedFile !== undefined) return undefined;
