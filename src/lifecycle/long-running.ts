@@ -116,7 +116,7 @@ export function analyseCompletion(spec: any): CompletionAnalysis {
   const mains = containers.map((container, index) => ({ container, index })).filter(({ container, index }) => isObject(container) && isMain(index));
   if (mains.length === 0 || mains.length === containers.filter(isObject).length) return COMPLETES;
 
-  const mainActions = mains.map(({ container }) => ({ container, name: nameOf(container), actions: actionsOf(container) }));
+  const mainActions: MainActions[] = mains.map(({ container }) => ({ container, name: nameOf(container), actions: actionsOf(container) }));
   const blockers: HelperVerdict[] = [];
   const possibleBlockers: HelperVerdict[] = [];
   const stopped: HelperVerdict[] = [];
@@ -159,7 +159,14 @@ interface Stop {
   readonly fails?: string;
 }
 
-function findStop(spec: any, container: any, evidence: LongRunning, mains: Array<{ container: any; name: string; actions: ScriptAction[] }>): Stop | undefined {
+/** A main container and what its command really does. */
+interface MainActions {
+  readonly container: any;
+  readonly name: string;
+  readonly actions: ScriptAction[];
+}
+
+function findStop(spec: any, container: any, evidence: LongRunning, mains: readonly MainActions[]): Stop | undefined {
   const facts = helperFacts(container);
   const served: HelperFacts = { ...facts, quitEndpoints: facts.quitEndpoints.filter(endpoint => endpoint.served) };
   let fails: string | undefined;

@@ -125,7 +125,9 @@ export function reachedActions(invocation: ShellInvocation): ScriptAction[] {
     if (program === 'set' && node.words.slice(1).some(word => /^-[a-z]*e/.test(word) || word === 'errexit')) conditional = true;
     if (program === 'trap') {
       const trapped = trapAtExit(node.words);
-      if (trapped !== undefined) atExit.push(...reachedActions({ script: trapped, errexit: false }).map(action => ({ ...action, conditional: false })));
+      // The trap's commands run when the shell exits, whatever came before.
+      const trappedActions = trapped !== undefined ? reachedActions({ script: trapped, errexit: false }) : [];
+      atExit.push(...trappedActions.map(action => ({ ...action, conditional: false })));
       continue;
     }
     if (program === 'exec') {
@@ -249,8 +251,7 @@ function follows(options: readonly string[]): boolean {
   for (const option of options) {
     if (option === '--') break;
     if (option.startsWith('--pid')) return false;
-    if (option === '--follow' || option.startsWith('--follow=')) follow = true;
-    else if (/^-[a-zA-Z]+$/.test(option)) {
+    if (option === '--follow' || option.startsWith('--follow=')) {follow = true;} else if (/^-[a-zA-Z]+$/.test(option)) {
       for (const letter of option.slice(1)) {
         if (letter === 'f' || letter === 'F') follow = true;
         if (letter === 'n' || letter === 'c' || letter === 's') break; // takes a value: the rest is the value

@@ -151,8 +151,11 @@ export function topLevelCommands(tokens: ShellToken[]): ShellCommand[] | undefin
   const flush = (terminator?: ShellToken) => {
     if (current.length === 0) return;
     commands.push({
-      tokens: current, start: current[0].start, end: current[current.length - 1].end,
-      ...(separator ? { separator } : {}), ...(terminator ? { terminator } : {}),
+      tokens: current,
+      start: current[0].start,
+      end: current[current.length - 1].end,
+      ...(separator ? { separator } : {}),
+      ...(terminator ? { terminator } : {}),
     });
     current = [];
     separator = undefined;

@@ -126,7 +126,11 @@ function pickCandidates(target: PodTarget, settings: MigrationSettings, record: 
       }
     }
     const candidate: Candidate = {
-      node: item, index, container, named, ...(name !== undefined ? { name } : {}),
+      node: item,
+      index,
+      container,
+      named,
+      ...(name !== undefined ? { name } : {}),
       ...(!named && longRunning?.helper ? { helper: longRunning.helper } : {}),
       ...(!named && longRunning !== undefined && longRunning.helper === undefined ? { behaviour: longRunning.reason } : {}),
     };

@@ -100,7 +100,8 @@ describe('SC205 on a helper stopped by a workaround that really runs', () => {
 
   describe('a shared-file signal the helper watches', () => {
     const watcher = {
-      name: 'shipper', image: 'alpine:3.20',
+      name: 'shipper',
+      image: 'alpine:3.20',
       command: ['sh', '-c', 'tail -F /shared/out.log &\nwhile [ ! -f /shared/done ]; do sleep 1; done\necho finished'],
       volumeMounts: [{ name: 'shared', mountPath: '/shared' }],
     };
