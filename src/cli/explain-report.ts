@@ -4,9 +4,9 @@
  */
 import { Annotations } from '../annotations';
 import { Colors } from './colors';
-import { WorkloadLifecycle } from './explain';
+import { BlockingHelper, WorkloadLifecycle } from './explain';
 import { resourceName } from './lint';
-import { ShutdownStep, StartGate, StartupStep } from '../lifecycle/plan';
+import { ShutdownStep, StartGate, StartupStep, StuckInit } from '../lifecycle/plan';
 import { formatTotals } from '../lifecycle/resources';
 
 /** Plain text, one block per workload. */
@@ -19,7 +19,12 @@ function workloadText(workload: WorkloadLifecycle, colors: Colors): string[] {
   const { plan, declared } = workload;
   const out = [colors.bold(`${workload.kind} ${resourceName(workload)} (${workload.file}:${workload.line})`)];
 
-  const startupRows = startupGroups(plan.startup).map((group, i): Row => [`${i + 1}. ${startupLabel(group)}`, startupGate(group, workload.postStartPaths)]);
+  const stuck = new Map(plan.stuckInits.map(init => [init.path, init]));
+  const startupRows = startupGroups(plan.startup).map((group, i): Row => {
+    const never = stuck.get(group[0].path);
+    const gate = never !== undefined ? `never completes: it ${never.reason}, so the steps after it never start${dropped(never) ? ' (SC901)' : ''}` : startupGate(group, workload.postStartPaths);
+    return [`${i + 1}. ${startupLabel(group)}`, gate];
+  });
   const shutdown = shutdownGroups(plan.shutdown);
   const shutdownRows = shutdown.map((group, i): Row => [`${i + 1}. ${shutdownLabel(group)}`, shutdownText(group, i === 0 ? undefined : shutdown[i - 1], workload)]);
   // One column width for both sections, so the two sequences read as one table.
@@ -47,17 +52,11 @@ function workloadText(workload: WorkloadLifecycle, colors: Colors): string[] {
   }
 
   if (workload.runsToCompletion) {
-    const what = completingKind(workload);
-    if (plan.jobCanComplete) {
-      out.push(`  ${what} can complete: yes`);
-    } else {
-      const helpers = workload.blockingHelpers.map(h => `container "${h.name}" (${h.image}) is a long-running ${h.role} that never exits`);
-      out.push(colors.error(`  ${what} can complete: no; ${helpers.join('; ')} (SC205)`));
-    }
+    const verdict = completionVerdict(workload);
+    out.push(verdict.severity === 'error' ? colors.error(`  ${verdict.text}`) : verdict.severity === 'warning' ? colors.warning(`  ${verdict.text}`) : `  ${verdict.text}`);
   }
 
-  const totals = formatTotals(plan.effective);
-  out.push(`  effective requests: ${quantities(totals.requests)}; limits: ${quantities(totals.limits)}`);
+  out.push(`  effective requests: ${quantities(formatTotals(plan.effective).requests)}; limits: ${limitsText(workload)}`);
   for (const problem of declared.problems) out.push(colors.warning(`  note: ${problem}`));
   return out;
 }
@@ -74,8 +73,14 @@ export function formatExplainJson(workloads: readonly WorkloadLifecycle[], kuber
       name: workload.name,
       ...(workload.namespace !== undefined ? { namespace: workload.namespace } : {}),
       runsToCompletion: workload.runsToCompletion,
-      jobCanComplete: workload.plan.jobCanComplete,
-      blockingHelpers: workload.blockingHelpers,
+      // Only pods that run to completion can complete; for the others the question does not arise.
+      ...(workload.runsToCompletion ? {
+        jobCanComplete: workload.plan.jobCanComplete,
+        blockingHelpers: workload.blockingHelpers,
+        possibleBlockers: workload.possibleBlockers,
+        stoppedHelpers: workload.stoppedHelpers,
+      } : {}),
+      stuckInits: workload.plan.stuckInits,
       gracePeriodSeconds: workload.plan.gracePeriodSeconds,
       shutdownNeedsSeconds: workload.plan.shutdownNeedsSeconds,
       declaredStops: workload.declared,
@@ -83,6 +88,7 @@ export function formatExplainJson(workloads: readonly WorkloadLifecycle[], kuber
       shutdown: workload.plan.shutdown,
       effective: formatTotals(workload.plan.effective),
       effectiveNanos: workload.plan.effective,
+      unboundedLimits: workload.plan.unboundedLimits,
     })),
   };
   return JSON.stringify(data, (_key, value) => typeof value === 'bigint' ? value.toString() : value, 2) + '\n';
@@ -124,15 +130,69 @@ function workloadMermaid(workload: WorkloadLifecycle, id: string): string[] {
     lines.push(`  ${id}_s${Math.max(startup.length, 1)} -.->|${label(jobEnds ? 'main containers exit' : 'pod terminating')}| ${id}_t${jobEnds ? 2 : 1}`);
   }
   if (workload.runsToCompletion) {
-    const helpers = workload.blockingHelpers.map(h => h.name).join(', ');
     const what = completingKind(workload);
-    const verdict = plan.jobCanComplete ? `${what} can complete` : `${what} never completes: ${helpers} never exits`;
+    const stuck = plan.stuckInits.map(init => init.name);
+    const helpers = workload.blockingHelpers.map(h => h.name);
+    const verdict = plan.jobCanComplete
+      ? `${what} can complete`
+      : `${what} never completes: ${[...stuck, ...helpers].join(', ')} never ${stuck.length > 0 && helpers.length === 0 ? 'completes' : 'exits'}`;
     lines.push(`  ${id}_job([${label(verdict)}])`);
     lines.push(`  ${id}_s${Math.max(startup.length, 1)} --> ${id}_job`);
   }
-  lines.push(`  %% effective requests: ${quantities(totals.requests)}; limits: ${quantities(totals.limits)}`);
+  lines.push(`  %% effective requests: ${quantities(totals.requests)}; limits: ${limitsText(workload)}`);
   lines.push('```');
   return lines;
+}
+
+/** The "can complete" line of a pod that runs to completion: the same evidence SC205 and SC901 report. */
+function completionVerdict(workload: WorkloadLifecycle): { text: string; severity?: 'error' | 'warning' } {
+  const what = completingKind(workload);
+  const { plan } = workload;
+  const reasons: string[] = [];
+  for (const init of plan.stuckInits) {
+    reasons.push(`init container "${init.name}" never completes (it ${init.reason}), so the main containers never start${dropped(init) ? ' (SC901)' : ''}`);
+  }
+  for (const helper of workload.blockingHelpers) {
+    const tried = helper.stopFails !== undefined ? ` (${helper.stopFails})` : '';
+    reasons.push(`${helperText(helper)}${tried} (SC205)`);
+  }
+  if (reasons.length > 0) return { text: `${what} can complete: no; ${reasons.join('; ')}`, severity: 'error' };
+  const conditional = workload.stoppedHelpers.filter(helper => helper.stopConditional);
+  if (workload.possibleBlockers.length > 0 || conditional.length > 0) {
+    const parts = [
+      ...workload.possibleBlockers.map(helper => `container "${helper.name}" ${helper.reason}, so it probably never exits${helper.stopFails !== undefined ? ` (${helper.stopFails})` : ''}`),
+      ...conditional.map(helper => `container "${helper.name}" ${helper.reason} and is stopped only if the main command succeeds: ${helper.stoppedBy}`),
+    ];
+    return { text: `${what} can complete: only if each of these ends: ${parts.join('; ')} (SC205)`, severity: 'warning' };
+  }
+  const stopped = workload.stoppedHelpers.map(helper => `${helper.stoppedBy}, which stops "${helper.name}" (${helper.reason})`);
+  if (stopped.length > 0) return { text: `${what} can complete: yes, through a workaround: ${stopped.join('; ')}; a native sidecar would need none (SC205)` };
+  return { text: `${what} can complete: yes` };
+}
+
+/** `container "proxy" (image) is a long-running proxy that never exits`, or the behaviour that keeps it running. */
+function helperText(helper: BlockingHelper): string {
+  if (helper.role !== undefined && helper.evidence === 'strong' && helper.reason.startsWith('runs ') && helper.reason.includes(`(${helper.product})`)) {
+    return `container "${helper.name}" (${helper.image}) is a long-running ${helper.role} that never exits`;
+  }
+  return `container "${helper.name}" ${helper.reason}`;
+}
+
+/** A stuck init container that was written as a sidecar (what SC901 reports). */
+function dropped(init: StuckInit): boolean {
+  return init.reason.startsWith('is written as a sidecar');
+}
+
+/** Effective limits, with the resources the pod has no limit for because some container sets none. */
+function limitsText(workload: WorkloadLifecycle): string {
+  const limits = formatTotals(workload.plan.effective).limits;
+  const unbounded = new Map(workload.plan.unboundedLimits.map(entry => [entry.resource, entry.unlimited]));
+  const entries = Object.entries(limits).map(([name, value]) => {
+    const unlimited = unbounded.get(name);
+    if (unlimited === undefined) return `${name} ${value}`;
+    return `${name} unbounded (${unlimited.map(container => `"${container}"`).join(', ')} set${unlimited.length === 1 ? 's' : ''} no ${name} limit, so the pod has none; the others add up to ${value})`;
+  });
+  return entries.length === 0 ? 'none' : entries.join(', ');
 }
 
 /** What completes: a Job (or CronJob's Job), or a bare Pod with restartPolicy Never or OnFailure. */

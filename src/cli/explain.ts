@@ -3,7 +3,7 @@
  * input, as text, JSON or Mermaid. The same plan the rules read; nothing is re-derived here.
  */
 import { DeclaredStops, readDeclaredStops } from '../lifecycle/declared-stops';
-import { detectHelper } from '../lifecycle/helper-images';
+import { HelperVerdict } from '../lifecycle/long-running';
 import { LifecyclePlan, planLifecycle } from '../lifecycle/plan';
 import { containerList, locatePodSpec, specAsValidated } from '../lifecycle/pod-spec';
 import { KubeVersion } from '../version';
@@ -12,12 +12,23 @@ import { CliIo } from './io';
 import { DocumentLocator } from './locate';
 import { InputRef, readInput } from './sources';
 
-/** A regular container of a Job whose image is a long-running helper: it keeps the Job from completing. */
+/** A long-running regular container of a pod that runs to completion, and what becomes of it. */
 export interface BlockingHelper {
   readonly name: string;
-  readonly image: string;
-  readonly product: string;
-  readonly role: string;
+  readonly image?: string;
+  /** The catalogue product and role, when the image is a known helper. */
+  readonly product?: string;
+  readonly role?: string;
+  /** Why it runs forever, as the end of a sentence about it. */
+  readonly reason: string;
+  /** `strong` (it never exits) or `weak` (it probably never exits). */
+  readonly evidence: 'strong' | 'weak';
+  /** How a main container stops it, for helpers stopped by a workaround. */
+  readonly stoppedBy?: string;
+  /** The stop runs only when the main command succeeds. */
+  readonly stopConditional?: boolean;
+  /** Why an attempt to stop it does nothing. */
+  readonly stopFails?: string;
 }
 
 /** One workload and its lifecycle. */
@@ -33,8 +44,12 @@ export interface WorkloadLifecycle {
   /** Stop times declared in the manifest's annotations. */
   readonly declared: DeclaredStops;
   readonly plan: LifecyclePlan;
-  /** For Jobs that cannot complete: the containers that keep them running. */
+  /** For pods that run to completion: the containers that keep them running (strong evidence). */
   readonly blockingHelpers: BlockingHelper[];
+  /** For pods that run to completion: containers that probably keep them running (weak evidence). */
+  readonly possibleBlockers: BlockingHelper[];
+  /** For pods that run to completion: long-running helpers that a workaround in the main containers stops. */
+  readonly stoppedHelpers: BlockingHelper[];
   /**
    * Paths (`containers[1]`) of the containers with a postStart hook: a container counts as
    * started only once its hook has returned, and a regular container's hook holds back the next.
@@ -62,6 +77,7 @@ export async function explainInputs(inputs: readonly InputRef[], version: KubeVe
           drainSeconds: declared.drainSeconds,
           appStopSeconds: declared.appStopSeconds,
           runsToCompletion: located.runsToCompletion,
+          sourceSpec: located.spec,
         });
         const metadata = manifest.metadata;
         const namespace = typeof metadata?.namespace === 'string' ? metadata.namespace : undefined;
@@ -80,7 +96,9 @@ export async function explainInputs(inputs: readonly InputRef[], version: KubeVe
           runsToCompletion: located.runsToCompletion,
           declared,
           plan,
-          blockingHelpers: plan.jobCanComplete ? [] : blockingHelpers(spec),
+          blockingHelpers: plan.completion.blockers.map(describeHelper),
+          possibleBlockers: plan.completion.possibleBlockers.map(describeHelper),
+          stoppedHelpers: plan.completion.stopped.map(describeHelper),
           postStartPaths: postStartPaths(spec),
         });
       }
@@ -89,14 +107,18 @@ export async function explainInputs(inputs: readonly InputRef[], version: KubeVe
   return workloads;
 }
 
-function blockingHelpers(spec: any): BlockingHelper[] {
-  const helpers: BlockingHelper[] = [];
-  for (const container of containerList(spec, 'containers')) {
-    if (container === null || typeof container !== 'object' || typeof container.image !== 'string') continue;
-    const helper = detectHelper(container.image);
-    if (helper) helpers.push({ name: typeof container.name === 'string' ? container.name : '', image: container.image, product: helper.product, role: helper.role });
-  }
-  return helpers;
+function describeHelper(verdict: HelperVerdict): BlockingHelper {
+  const { evidence } = verdict;
+  return {
+    name: verdict.name,
+    ...(verdict.image !== undefined ? { image: verdict.image } : {}),
+    ...(evidence.helper !== undefined ? { product: evidence.helper.product, role: evidence.helper.role } : {}),
+    reason: evidence.reason,
+    evidence: evidence.strength,
+    ...(verdict.stoppedBy !== undefined ? { stoppedBy: verdict.stoppedBy } : {}),
+    ...(verdict.stopConditional ? { stopConditional: true } : {}),
+    ...(verdict.stopFails !== undefined ? { stopFails: verdict.stopFails } : {}),
+  };
 }
 
 function postStartPaths(spec: any): Set<string> {

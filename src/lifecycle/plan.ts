@@ -2,11 +2,11 @@
  * The lifecycle model: a pure function from a pod spec to what the kubelet will do with it.
  * Rules, `explain`, the constructs and the tests all read this; nothing re-derives it.
  */
-import { detectHelper } from './helper-images';
+import { analyseCompletion, CompletionAnalysis, stuckInitReason } from './long-running';
 import { containerList, containerPath, isSidecar } from './pod-spec';
 import { Nanos } from './quantity';
 import { effectiveResources } from './resources';
-import { KubeVersion } from '../version';
+import { isAtLeast, KubeVersion } from '../version';
 
 /** What a container must reach before the next step may start. */
 export enum StartGate {
@@ -62,10 +62,39 @@ export interface LifecyclePlan {
   readonly gracePeriodSeconds: number;
   /** Seconds the declared stop times need in total (app stop + every sidecar drain). */
   readonly shutdownNeedsSeconds: number;
-  /** True when no regular container is a long-running helper that would keep a Job from completing. */
+  /**
+   * False when a pod that runs to completion never does: a regular container runs forever beside
+   * the work and nothing stops it (strong evidence), or an init container never exits. Always true
+   * for pods that do not run to completion (they have nothing to complete).
+   */
   readonly jobCanComplete: boolean;
+  /** For pods that run to completion: the long-running regular containers and what stops them (empty otherwise). */
+  readonly completion: CompletionAnalysis;
+  /** Init containers (as the target version runs them) that never exit, so the containers after them never start. */
+  readonly stuckInits: StuckInit[];
   /** Effective pod requests and limits (KEP-753 formula, plus pod overhead). */
   readonly effective: ResourceTotals;
+  /**
+   * Resources that some containers limit and others do not: the kubelet then puts no pod-level
+   * limit on them (the pod is unbounded), whatever `effective.limits` adds up for the others.
+   */
+  readonly unboundedLimits: UnboundedLimit[];
+}
+
+/** An init container that never completes. */
+export interface StuckInit {
+  readonly name: string;
+  /** Path relative to the pod spec, e.g. `initContainers[0]`. */
+  readonly path: string;
+  /** As the end of a sentence about the container. */
+  readonly reason: string;
+}
+
+/** A resource the pod has no limit for because some containers set none. */
+export interface UnboundedLimit {
+  readonly resource: string;
+  /** Names of the containers (init containers included) that set no limit for it. */
+  readonly unlimited: string[];
 }
 
 export interface PlanOptions {
@@ -73,6 +102,11 @@ export interface PlanOptions {
   readonly drainSeconds?: Readonly<Record<string, number>>;
   /** Declared stop seconds for the main containers. */
   readonly appStopSeconds?: number;
+  /**
+   * The pod spec as written, when `spec` is what an older target version makes of it (see
+   * `specAsValidated`): init containers written as sidecars then run as plain ones that never exit.
+   */
+  readonly sourceSpec?: any;
 }
 
 /** The kubelet's default when `terminationGracePeriodSeconds` is absent. */
@@ -93,14 +127,7 @@ export function planLifecycle(
 ): LifecyclePlan {
   const declared = options ?? {};
   const gracePeriodSeconds = gracePeriodOf(spec?.terminationGracePeriodSeconds);
-  // A helper image alone in a Job is a one-shot command (`vault kv put`); beside real work it is
-  // the legacy sidecar that never exits.
-  let jobCanComplete = true;
-  if (declared.runsToCompletion === true) {
-    const helpers = indexedContainers(spec, 'containers').map(({ container }) => detectHelper(container.image) !== undefined);
-    jobCanComplete = !(helpers.some(h => h) && !helpers.every(h => h));
-  }
-  return new Plan(spec, version, declared, gracePeriodSeconds, shutdownNeeds(spec, declared), jobCanComplete);
+  return new Plan(spec, version, declared, gracePeriodSeconds, shutdownNeeds(spec, declared), declared.runsToCompletion === true);
 }
 
 /**
@@ -115,6 +142,8 @@ class Plan implements LifecyclePlan {
   private startupSteps: StartupStep[] | undefined = undefined;
   private shutdownSteps: ShutdownStep[] | undefined = undefined;
   private totals: ResourceTotals | undefined = undefined;
+  private completionFound: CompletionAnalysis | undefined = undefined;
+  private stuck: StuckInit[] | undefined = undefined;
 
   public constructor(
     private readonly spec: any,
@@ -122,8 +151,20 @@ class Plan implements LifecyclePlan {
     private readonly options: PlanOptions,
     public readonly gracePeriodSeconds: number,
     public readonly shutdownNeedsSeconds: number,
-    public readonly jobCanComplete: boolean,
+    private readonly runsToCompletion: boolean,
   ) {}
+
+  public get jobCanComplete(): boolean {
+    return !this.runsToCompletion || (this.completion.blockers.length === 0 && this.stuckInits.length === 0);
+  }
+
+  public get completion(): CompletionAnalysis {
+    return this.completionFound ??= this.runsToCompletion ? analyseCompletion(this.spec) : analyseCompletion(undefined);
+  }
+
+  public get stuckInits(): StuckInit[] {
+    return this.stuck ??= stuckInits(this.spec, this.options.sourceSpec, this.version);
+  }
 
   public get startup(): StartupStep[] {
     return this.startupSteps ??= startupOrder(indexedContainers(this.spec, 'initContainers'), indexedContainers(this.spec, 'containers'));
@@ -137,6 +178,50 @@ class Plan implements LifecyclePlan {
   public get effective(): ResourceTotals {
     return this.totals ??= effectiveResources(this.spec, this.version);
   }
+
+  public get unboundedLimits(): UnboundedLimit[] {
+    return unboundedLimits(this.spec, this.version);
+  }
+}
+
+function stuckInits(spec: any, sourceSpec: any, version: KubeVersion): StuckInit[] {
+  const written = containerList(sourceSpec ?? spec, 'initContainers');
+  const stuck: StuckInit[] = [];
+  for (const { container, name, index } of indexedContainers(spec, 'initContainers')) {
+    const reason = stuckInitReason(container, written[index] ?? container, version.text);
+    if (reason !== undefined) stuck.push({ name, path: containerPath('initContainers', index), reason });
+  }
+  return stuck;
+}
+
+/**
+ * The kubelet sets a pod-level cgroup limit for a resource only when every container (init
+ * containers included) limits it (`ResourceConfigForPod`); from 1.34 a pod-level
+ * `spec.resources.limits` entry bounds the pod instead. Resources no container limits are left out:
+ * `effective.limits` already has nothing for them.
+ */
+function unboundedLimits(spec: any, version: KubeVersion): UnboundedLimit[] {
+  const all = [...indexedContainers(spec, 'initContainers'), ...indexedContainers(spec, 'containers')];
+  const limitsOf = (container: any): Record<string, unknown> => {
+    const limits = container.resources?.limits;
+    return limits !== null && typeof limits === 'object' && !Array.isArray(limits) ? limits : {};
+  };
+  const podLimits = isAtLeast(version, 34) ? spec?.resources?.limits : undefined;
+  const names = new Set<string>();
+  for (const { container } of all) Object.keys(limitsOf(container)).forEach(name => names.add(name));
+  const unbounded: UnboundedLimit[] = [];
+  for (const resource of [...names].sort()) {
+    if (podLimits !== null && typeof podLimits === 'object' && podLimits[resource] !== undefined) continue;
+    const unlimited = all.filter(({ container }) => !hasLimit(limitsOf(container)[resource])).map(({ name }) => name);
+    if (unlimited.length > 0) unbounded.push({ resource, unlimited });
+  }
+  return unbounded;
+}
+
+/** A limit that bounds something: present, and not zero (a zero limit reads as unset). */
+function hasLimit(value: unknown): boolean {
+  if (value === undefined || value === null) return false;
+  return !/^0+(\.0*)?[a-zA-Z]*$/.test(String(value).trim());
 }
 
 interface IndexedContainer {

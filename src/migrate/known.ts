@@ -1,62 +1,16 @@
-import { detectHelper, KnownHelper } from '../lifecycle/helper-images';
+import { argvOf, CLOUD_SQL_LIKE, envoyDisabled, flagValue, hasFlag, httpPort } from '../lifecycle/helper-facts';
+import { KnownHelper } from '../lifecycle/helper-images';
 
-/**
- * What the migration knows about a helper beyond `detectHelper`: the loopback ports other
- * containers reach it on, how legacy manifests told it to quit, the init containers that must run
- * before it, and when a startupProbe can be written for it without guessing. Values are the
- * upstream defaults recorded in the mesh-and-presets research notes.
- */
-export interface HelperFacts {
-  /** `detectHelper`'s product, or `undefined` for a container named with `--sidecar`. */
-  readonly product?: string;
-  /** Ports other containers may call it on: declared, well-known and set by flags. */
-  readonly ports: number[];
-  /** HTTP endpoints that make it exit. */
-  readonly quitEndpoints: QuitEndpoint[];
-  /** Process names that `pkill`/`killall` calls use for it. */
-  readonly processNames: string[];
-  /** Names of init containers that prepare it and must keep running before it (iptables setup). */
-  readonly preparerNames: string[];
-}
-
-/** An HTTP endpoint on the loopback interface that makes a helper exit. */
-export interface QuitEndpoint {
-  readonly port: number;
-  readonly path: string;
-}
+export { argvOf, declaredPorts, flagValue, hasFlag, helperFacts } from '../lifecycle/helper-facts';
+export type { HelperFacts, QuitEndpoint } from '../lifecycle/helper-facts';
 
 /** A startupProbe the migration can add, and where its endpoint comes from (for the report). */
 export interface KnownStartupProbe {
   readonly probe: Record<string, any>;
-  /** The readinessProbe handler to clone instead of `probe.httpGet`, when copied from the container. */
-  readonly copyReadinessHandler: boolean;
+  /** The readinessProbe handler (`httpGet`, `tcpSocket` or `grpc`) to clone, when copied from the container. */
+  readonly copyReadinessHandler?: string;
   readonly source: string;
 }
-
-/** Ports that mesh proxies and agents serve without declaring them. */
-const WELL_KNOWN_PORTS: Record<string, number[]> = {
-  'istio-proxy': [15000, 15001, 15004, 15006, 15008, 15020, 15021, 15053, 15090],
-  'linkerd-proxy': [4140, 4143, 4190, 4191],
-  'vault-agent': [8200],
-  'fluent-bit': [2020],
-  'opentelemetry-collector': [4317, 4318, 13133],
-  'configmap-reload': [9533],
-};
-
-const PROCESS_NAMES: Record<string, string[]> = {
-  'istio-proxy': ['envoy', 'pilot-agent'],
-  'linkerd-proxy': ['linkerd2-proxy', 'linkerd-proxy'],
-  'cloud-sql-proxy': ['cloud-sql-proxy', 'cloud_sql_proxy'],
-  'cloud-sql-proxy-v1': ['cloud_sql_proxy'],
-  'alloydb-auth-proxy': ['alloydb-auth-proxy'],
-  'envoy': ['envoy'],
-};
-
-/** The init containers each mesh injects to set up traffic capture before its proxy. */
-const MESH_PREPARERS: Record<string, string[]> = {
-  'istio-proxy': ['istio-init', 'istio-validation'],
-  'linkerd-proxy': ['linkerd-init', 'linkerd-network-validator'],
-};
 
 /**
  * Helpers whose own native injector turns the readinessProbe into the startupProbe: Linkerd's
@@ -67,117 +21,68 @@ const STARTUP_FROM_READINESS: Record<string, string> = {
   'opentelemetry-collector': 'as the OpenTelemetry operator does in native mode',
 };
 
-const CLOUD_SQL_LIKE = new Set(['cloud-sql-proxy', 'alloydb-auth-proxy']);
-
 /** Period and threshold of every added startupProbe: checked each second for up to a minute. */
 export const STARTUP_PERIOD_SECONDS = 1;
 export const STARTUP_FAILURE_THRESHOLD = 60;
 
-/** The facts for a container (plain JS, as parsed). */
-export function helperFacts(container: any): HelperFacts {
-  const helper = typeof container?.image === 'string' ? detectHelper(container.image) : undefined;
-  const product = helper?.product;
-  const argv = argvOf(container);
-  const ports = new Set<number>(declaredPorts(container));
-  if (helper?.readiness) ports.add(helper.readiness.port);
-  for (const port of product ? WELL_KNOWN_PORTS[product] ?? [] : []) ports.add(port);
-  const quitEndpoints: QuitEndpoint[] = [];
-  if (product === 'istio-proxy') {
-    quitEndpoints.push({ port: 15020, path: '/quitquitquit' }, { port: 15000, path: '/quitquitquit' });
-  } else if (product === 'linkerd-proxy') {
-    quitEndpoints.push({ port: 4191, path: '/shutdown' });
-  } else if (product !== undefined && CLOUD_SQL_LIKE.has(product)) {
-    for (const flag of ['port', 'http-port']) {
-      const value = Number(flagValue(argv, flag));
-      if (Number.isInteger(value) && value > 0) ports.add(value);
-    }
-    if (hasFlag(argv, 'health-check') || hasFlag(argv, 'prometheus')) ports.add(httpPort(argv));
-    // The admin server, and so `/quitquitquit`, exists only with `--quitquitquit`.
-    if (hasFlag(argv, 'quitquitquit')) {
-      const adminPort = Number(flagValue(argv, 'admin-port') ?? 9091);
-      ports.add(adminPort);
-      quitEndpoints.push({ port: adminPort, path: '/quitquitquit' });
-    }
-  }
-  return {
-    ...(product !== undefined ? { product } : {}),
-    ports: [...ports],
-    quitEndpoints,
-    processNames: product ? PROCESS_NAMES[product] ?? [] : [],
-    preparerNames: product ? MESH_PREPARERS[product] ?? [] : [],
-  };
-}
+/** The probe handlers a readinessProbe can be copied from: each checks that the helper serves. */
+const COPIED_HANDLERS = ['httpGet', 'tcpSocket', 'grpc'];
 
 /**
- * The startupProbe to add to a moved sidecar, when its readiness is known: the helper's
- * catalogued endpoint, Cloud SQL / AlloyDB proxies' `/startup` when `--health-check` serves it on
- * a pod-reachable address, or the container's own httpGet readinessProbe for helpers whose
- * upstream native injection does exactly that. `undefined` otherwise (no guessing).
+ * The startupProbe to add to a moved sidecar, derived from what the manifest says the helper
+ * serves, in this order: the container's own readinessProbe handler (it is what the pod already
+ * trusts, and it follows the helper's actual mode); Cloud SQL / AlloyDB proxies' `/startup` when
+ * `--health-check` serves it on a pod-reachable address; the catalogue's readiness endpoint, unless
+ * the container's settings turn that endpoint off (`notServed` then says why). `undefined`
+ * otherwise: a probe on a port nothing serves would keep the pod from ever starting.
  */
 export function knownStartupProbe(container: any, helper: KnownHelper | undefined): KnownStartupProbe | undefined {
   const timing = { periodSeconds: STARTUP_PERIOD_SECONDS, failureThreshold: STARTUP_FAILURE_THRESHOLD };
-  if (helper?.readiness) {
-    const { path, port } = helper.readiness;
+  const readiness = container?.readinessProbe;
+  const handler = COPIED_HANDLERS.find(key => isObject(readiness?.[key]) && readiness[key].port !== undefined);
+  if (handler !== undefined) {
+    const reason = helper ? STARTUP_FROM_READINESS[helper.product] : undefined;
     return {
-      probe: { httpGet: { path, port }, ...timing },
-      copyReadinessHandler: false,
-      source: `${helper.product}'s known readiness endpoint`,
+      probe: { [handler]: readiness[handler], ...timing },
+      copyReadinessHandler: handler,
+      source: `its own readinessProbe endpoint${reason ? `, ${reason}` : ''}`,
     };
   }
   const argv = argvOf(container);
   if (helper !== undefined && CLOUD_SQL_LIKE.has(helper.product) && hasFlag(argv, 'health-check') && flagValue(argv, 'http-address') === '0.0.0.0') {
     return {
       probe: { httpGet: { path: '/startup', port: httpPort(argv) }, ...timing },
-      copyReadinessHandler: false,
       source: `${helper.product}'s /startup endpoint, served because of --health-check and --http-address=0.0.0.0`,
     };
   }
-  const reason = helper ? STARTUP_FROM_READINESS[helper.product] : undefined;
-  const httpGet = container?.readinessProbe?.httpGet;
-  if (reason !== undefined && httpGet !== null && typeof httpGet === 'object' && httpGet.port !== undefined) {
-    return {
-      probe: { httpGet, ...timing },
-      copyReadinessHandler: true,
-      source: `its readinessProbe endpoint, ${reason}`,
-    };
+  if (helper?.readiness && notServed(container, helper) === undefined) {
+    const { path, port } = helper.readiness;
+    return { probe: { httpGet: { path, port }, ...timing }, source: `${helper.product}'s known readiness endpoint` };
   }
   return undefined;
 }
 
-/** `command` followed by `args`, the strings only. */
-export function argvOf(container: any): string[] {
-  const strings = (value: unknown): string[] => Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
-  return [...strings(container?.command), ...strings(container?.args)];
-}
-
-/** The distinct integer containerPorts a container declares. */
-export function declaredPorts(container: any): number[] {
-  const ports = Array.isArray(container?.ports) ? container.ports : [];
-  const numbers: number[] = [];
-  for (const port of ports) {
-    const value = port?.containerPort;
-    if (typeof value === 'number' && Number.isInteger(value) && value > 0 && !numbers.includes(value)) numbers.push(value);
-  }
-  return numbers;
-}
-
-/** Whether a boolean flag is on: `--name`, `--name=true` (cobra also accepts one dash). */
-export function hasFlag(argv: string[], name: string): boolean {
-  return argv.some(arg => arg === `--${name}` || arg === `-${name}` || arg === `--${name}=true` || arg === `-${name}=true`);
-}
-
-/** The value of `--name=value` or `--name value`. */
-export function flagValue(argv: string[], name: string): string | undefined {
-  for (let i = 0; i < argv.length; i++) {
-    for (const prefix of [`--${name}`, `-${name}`]) {
-      if (argv[i].startsWith(`${prefix}=`)) return argv[i].slice(prefix.length + 1);
-      if (argv[i] === prefix && i + 1 < argv.length && !argv[i + 1].startsWith('-')) return argv[i + 1];
-    }
+/**
+ * Why the catalogue's readiness endpoint is not served by this container, or `undefined`: Istio's
+ * proxyless mode (`DISABLE_ENVOY=true`) runs pilot-agent without Envoy, so nothing listens on 15021.
+ */
+export function notServed(container: any, helper: KnownHelper | undefined): string | undefined {
+  if (helper?.product === 'istio-proxy' && envoyDisabled(container)) {
+    return `it sets DISABLE_ENVOY=true (Istio's proxyless mode: pilot-agent runs without Envoy), so nothing serves ${helper.readiness!.path} on port ${helper.readiness!.port}`;
   }
   return undefined;
 }
 
-function httpPort(argv: string[]): number {
-  const value = Number(flagValue(argv, 'http-port') ?? 9090);
-  return Number.isInteger(value) && value > 0 ? value : 9090;
+/** A short description of a probe's handler for the report: `httpGet /ready on port 4191`, `tcpSocket on port 5432`. */
+export function describeHandler(probe: Record<string, any>): string {
+  for (const key of COPIED_HANDLERS) {
+    const handler = probe[key];
+    if (!isObject(handler)) continue;
+    return key === 'httpGet' ? `httpGet ${handler.path ?? '/'} on port ${handler.port}` : `${key} on port ${handler.port}`;
+  }
+  return 'a probe';
+}
+
+function isObject(value: unknown): value is Record<string, any> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

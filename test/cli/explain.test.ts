@@ -23,7 +23,7 @@ describe('explain', () => {
       '    1. container "app"            SIGTERM first; needs 30s (declared); 30s left',
       '    2. sidecar "envoy"            SIGTERM after the container exits; needs 5s (declared); no time left: killed unless it exits within the kubelet\'s 2-second minimum',
       '    warning: the declared stops need 35s but the grace period is 30s; the sidecars stopped last are killed before they drain (SC206)',
-      '  effective requests: cpu 350m, memory 320Mi; limits: memory 512Mi',
+      '  effective requests: cpu 350m, memory 320Mi; limits: memory unbounded ("migrate", "envoy" set no memory limit, so the pod has none; the others add up to 512Mi)',
     ].join('\n'));
     expect(run.stdout).toContain('  job can complete: no; container "cloud-sql-proxy" (gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.11.0) is a long-running proxy that never exits (SC205)');
     // Non-workloads (Service, ConfigMap, ServiceAccount) are not explained.

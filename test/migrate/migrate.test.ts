@@ -69,7 +69,7 @@ describe('moving sidecars', () => {
     const result = migrate(workload('Deployment', [
       'containers:',
       '- {name: app, image: app:1}',
-      '- {name: agent, image: hashicorp/vault:1.17}',
+      '- {name: agent, image: hashicorp/vault:1.17, args: [agent, -config=/etc/vault/agent.hcl]}',
       `- name: proxy\n  image: ${ISTIO}\n  startupProbe: {tcpSocket: {port: 15021}}`,
       '',
     ].join('\n')));
@@ -552,9 +552,10 @@ describe('formatReport', () => {
       'a.yaml',
       '  Deployment "w"',
       '    changed: line 14: moved container "shipper" (image recognised as fluent-bit) from containers[1] to initContainers[0] with restartPolicy: Always, as the only init container',
+      '    changed: line 14: added startupProbe tcpSocket on port 2020 (periodSeconds 1, failureThreshold 60) to sidecar "shipper", from its own readinessProbe endpoint, so the containers after it start only once it serves',
       '    check: line 14: sidecar "shipper" kept its readinessProbe: a sidecar\'s readiness still counts toward the pod\'s Ready condition (a helper blip takes the pod out of Service endpoints) and does not hold back later containers (the startupProbe does); remove it unless traffic must stop while the helper is unready [SC208]',
       '    check: line 14: warning after migration: sidecar "shipper" has no cpu or memory request: resources.requests is not set and no cpu or memory limit supplies a default; set resources.requests.cpu and resources.requests.memory on "shipper" to what it uses at steady state [SC301]',
-      'summary: 1 change in 1 of 2 files, 2 concerns to check',
+      'summary: 2 changes in 1 of 2 files, 2 concerns to check',
       '',
     ].join('\n'));
     expect(formatReport([])).toBe('summary: 0 changes in 0 of 0 files, 0 concerns to check\n');
