@@ -280,7 +280,7 @@ export function writeTargets(operands: readonly string[], io: CliIo): { targets:
     const absolute = path.resolve(io.cwd, operand);
     const isFolder = nodeFs.statSync(absolute).isDirectory();
     const folder = isFolder ? absolute : path.dirname(absolute);
-    const folderName = isFolder ? operand : displayPath(folder, io.cwd) || '.';
+    const folderName = isFolder ? operand : path.relative(io.cwd, folder) === '' ? '.' : displayPath(folder, io.cwd);
     const realFolder = realPath(folder, folderName);
     for (const input of inputs) {
       const real = realPath(input.absolutePath!, input.displayName);
