@@ -1,7 +1,8 @@
 /**
  * `cdk8s-sidecars migrate`: the command-line door of src/migrate. The input first goes through
  * the same guards as lint and explain (size, UTF-8, YAML syntax, nesting, alias bombs); the
- * migration itself is `migrateText`.
+ * migration itself is `migrateText`, one document at a time (migrate-source.ts); `--write`
+ * replaces files without ever leaving one half-written (write-files.ts).
  */
 import { formatReport, MigrateResult } from '../migrate';
 import { parseKubeVersion } from '../version';
@@ -27,7 +28,9 @@ restartPolicy: Always), and remove the workarounds that makes redundant where th
 Comments, key order and untouched documents are kept byte for byte.
 
 With one input, the migrated YAML goes to stdout and the report to stderr.
-With --write, files are rewritten in place and the report goes to stdout.
+With --write, files are rewritten in place and the report goes to stdout. Each file is replaced
+whole (written next to it, synced, renamed over it), or not at all: a file edited or deleted
+while the command runs is left alone, and symbolic links out of the folder given are skipped.
 
 options:
   --sidecar NAME                     also treat container NAME as a sidecar (repeatable)
@@ -37,7 +40,8 @@ options:
   -h, --help                         show this help
 
 exit codes: 0 done (or nothing to change with --check), 1 changes needed (--check only),
-2 unusable input or arguments
+2 unusable input or arguments, or a file --write could not write (the report of the files
+written before it is still printed)
 `;
 
 interface MigrateValues {
