@@ -98,7 +98,14 @@ function writeInPlace(operands: readonly string[], options: MigrateSourceOptions
   // Unusable input anywhere stops the run before anything is written. (With one file, the same
   // guards run just below, before its write.)
   if (targets.length > 1) {
-    for (const target of targets) checkDocuments(readForWrite(target).source);
+    for (const target of targets) {
+      try {
+        checkDocuments(readForWrite(target).source);
+      } catch (error) {
+        // A file deleted meanwhile is said so below, in its turn.
+        if (!(error instanceof NotWrittenError)) throw error;
+      }
+    }
   }
   const results: MigrateResult[] = [];
   let notWritten = 0;

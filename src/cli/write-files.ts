@@ -16,7 +16,7 @@ import { decodeText, displayPath, MAX_INPUT_BYTES, resolveInputs, SourceText } f
 
 /** The file-system calls the writer makes. */
 export type WriteFs = Pick<typeof nodeFs, 'openSync' | 'readSync' | 'writeSync' | 'fsyncSync' | 'closeSync' | 'fstatSync' | 'lstatSync'
-| 'fchmodSync' | 'fchownSync' | 'renameSync' | 'unlinkSync'>;
+| 'accessSync' | 'fchmodSync' | 'fchownSync' | 'renameSync' | 'unlinkSync'>;
 
 /** What a file held when it was read, to tell whether it changed since. */
 export interface Fingerprint {
@@ -49,7 +49,8 @@ const WRITE_SLICE = 1024 * 1024;
 
 /**
  * Read a regular file to rewrite it: its text (as readInput decodes it), whether it had a
- * byte-order mark, and the fingerprint of its bytes.
+ * byte-order mark, and the fingerprint of its bytes. A file gone since the operands were
+ * resolved is NotWrittenError.
  */
 export function readForWrite(source: { displayName: string; realPath: string; json: boolean }, fs: WriteFs = nodeFs): ReadForWrite {
   const bytes = readRegularFile(source.realPath, source.displayName, fs);
@@ -74,6 +75,15 @@ export function replaceFile(file: ReadForWrite, pieces: readonly string[], fs: W
   let fd: number | undefined;
   let renamed = false;
   try {
+    try {
+      // Renaming over a read-only file would succeed; writing to it in place would not.
+      fs.accessSync(target, nodeFs.constants.W_OK);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') throw deleted(name);
+      if (code === 'EACCES' || code === 'EPERM') throw new InputError(`cannot write ${name}: the file is read-only for this user; the file is unchanged`);
+      throw writeError(error, name);
+    }
     try {
       fd = fs.openSync(temporary, 'wx', 0o600);
     } catch (error) {
@@ -117,9 +127,7 @@ function unchangedSince(file: ReadForWrite, fs: WriteFs): nodeFs.Stats {
   try {
     stats = fs.lstatSync(file.realPath);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new NotWrittenError(`not written: ${name} was deleted since it was read; it is not re-created`);
-    }
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw deleted(name);
     throw writeError(error, name);
   }
   const changed = new NotWrittenError(`not written: ${name} changed since it was read; run migrate again to migrate what it holds now`);
@@ -127,8 +135,8 @@ function unchangedSince(file: ReadForWrite, fs: WriteFs): nodeFs.Stats {
   let bytes: Buffer;
   try {
     bytes = readRegularFile(file.realPath, name, fs);
-  } catch {
-    throw changed;
+  } catch (error) {
+    throw error instanceof NotWrittenError ? error : changed;
   }
   if (fingerprintOf(bytes).sha256 !== file.fingerprint.sha256) throw changed;
   return stats;
@@ -179,7 +187,7 @@ function writeAll(fs: WriteFs, fd: number, buffer: Buffer): void {
   for (let offset = 0; offset < buffer.length;) offset += fs.writeSync(fd, buffer, offset, buffer.length - offset);
 }
 
-/** Read a regular file, refusing anything else and anything over the input cap. */
+/** Read a regular file, refusing anything else and anything over the input cap; a missing file is NotWrittenError. */
 function readRegularFile(file: string, name: string, fs: WriteFs): Buffer {
   let fd: number;
   try {
@@ -206,6 +214,10 @@ function readRegularFile(file: string, name: string, fs: WriteFs): Buffer {
   } finally {
     closeQuietly(fs, fd);
   }
+}
+
+function deleted(name: string): NotWrittenError {
+  return new NotWrittenError(`not written: ${name} was deleted while migrate ran; it is not re-created`);
 }
 
 function fingerprintOf(bytes: Buffer): Fingerprint {
@@ -248,7 +260,7 @@ function writeError(error: unknown, name: string, context = ''): InputError {
 function readError(error: unknown, name: string): InputError {
   const code = (error as NodeJS.ErrnoException)?.code;
   switch (code) {
-    case 'ENOENT': return new InputError(`${name}: no such file or directory`);
+    case 'ENOENT': return deleted(name);
     case 'EACCES':
     case 'EPERM': return new InputError(`${name}: permission denied`);
     default: return new InputError(`cannot read ${name}: ${code ?? (error as Error)?.message ?? String(error)}`);
@@ -300,6 +312,7 @@ function realPath(file: string, name: string): string {
   try {
     return nodeFs.realpathSync(file);
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new InputError(`${name}: no such file or directory`);
     throw readError(error, name);
   }
 }

@@ -231,7 +231,7 @@ test('a file edited while the command runs is not overwritten; the other files a
 test('a file deleted while the command runs is not re-created', () => {
   const dir = folder({ 'a.yaml': JOB });
   const run = runCli(['migrate', '--write', '--sidecar', 'helper', 'a.yaml'], { cwd: dir, env: withFaults({ FAKE_EDIT_FILE: path.join(dir, 'a.yaml'), FAKE_EDIT: 'delete' }) });
-  expect(run.stderr).toBe('cdk8s-sidecars: not written: a.yaml was deleted since it was read; it is not re-created\n');
+  expect(run.stderr).toBe('cdk8s-sidecars: not written: a.yaml was deleted while migrate ran; it is not re-created\n');
   expect(run.status).toBe(2);
   expect(fs.readdirSync(dir)).toEqual([]);
 });

@@ -119,8 +119,24 @@ test('a file deleted after it was read is not re-created', () => {
   const full = file('a.yaml', 'old: 1\n');
   const before = read(full);
   fs.unlinkSync(full);
-  expect(() => replaceFile(before, ['new: 2\n'])).toThrow(new NotWrittenError('not written: a.yaml was deleted since it was read; it is not re-created'));
+  expect(() => replaceFile(before, ['new: 2\n'])).toThrow(new NotWrittenError('not written: a.yaml was deleted while migrate ran; it is not re-created'));
   expect(fs.existsSync(full)).toBe(false);
+  expect(leftovers()).toEqual([]);
+});
+
+test('a file deleted before it is read is not written', () => {
+  expect(() => read(path.join(dir, 'gone.yaml'))).toThrow(new NotWrittenError('not written: gone.yaml was deleted while migrate ran; it is not re-created'));
+});
+
+test('a read-only file is not replaced, though its folder would allow it', () => {
+  const full = file('a.yaml', 'old: 1\n');
+  const readOnly = fsWith({
+    accessSync: () => {
+      throw Object.assign(new Error('EACCES'), { code: 'EACCES' });
+    },
+  });
+  expect(() => replaceFile(read(full), ['new: 2\n'], readOnly)).toThrow(new InputError('cannot write a.yaml: the file is read-only for this user; the file is unchanged'));
+  expect(fs.readFileSync(full, 'utf8')).toBe('old: 1\n');
   expect(leftovers()).toEqual([]);
 });
 
