@@ -1,11 +1,13 @@
 /**
- * Migrating one input document by document: each document of a YAML stream goes through
- * `migrateText` on its own, so the parse trees held at any time are those of one document, not
+ * Migrating one input document by document: each document of a YAML stream is parsed with the
+ * lint guards (documents.ts), and only one that holds a workload or a `List` goes through
+ * `migrateText`, on its own, so the parse trees held at any time are those of one document, not
  * of the whole file; report lines and error positions are shifted back to the file's lines.
  * Untouched items of a changed `List` are then put back byte for byte (list-items.ts).
  */
+import { locatePodSpec } from '../lifecycle/pod-spec';
 import { migrateText, MigrateResult } from '../migrate';
-import { indexedChunks } from './documents';
+import { IndexedChunk, indexedChunks, parseChunk, parseDocuments } from './documents';
 import { InputError } from './errors';
 import { keepUntouchedItems } from './list-items';
 import { SourceText } from './sources';
@@ -26,15 +28,22 @@ export interface MigratedSource {
 
 /**
  * Migrate every document of `source` in turn. A JSON file is one document. Throws InputError
- * `FILE:LINE:COLUMN: message` when a document is not valid YAML.
+ * when a document is unusable: `FILE:LINE:COLUMN: message` for invalid YAML, or what the lint
+ * guards say (nesting, alias bombs).
  */
 export function migrateSource(source: SourceText, options: MigrateSourceOptions): MigratedSource {
-  const chunks = source.json ? [{ text: source.text, startLine: 1 }] : indexedChunks(source.text);
+  const chunks: IndexedChunk[] = source.json ? [{ text: source.text, startLine: 1, index: 0 }] : indexedChunks(source.text);
   const result: { changes: MigrateResult['changes']; concerns: MigrateResult['concerns'] } = { changes: [], concerns: [] };
   const pieces: string[] = [];
   let changed = false;
   for (let i = 0; i < chunks.length; i++) {
     const chunk = chunks[i];
+    // The guards first, on this document: a bomb never reaches the migration's parser.
+    const parsed = source.json ? parseDocuments(source).next().value : parseChunk(chunk, source.displayName);
+    if (parsed === undefined || !mayChange(parsed.value)) {
+      pieces.push(chunk.text);
+      continue;
+    }
     const migrated = migrateChunk(chunk.text, chunk.startLine, source.displayName, options);
     if (migrated.changed) {
       changed = true;
@@ -52,6 +61,18 @@ export function migrateSource(source: SourceText, options: MigrateSourceOptions)
     for (const concern of migrated.concerns) result.concerns.push(shift === 0 ? concern : { ...concern, line: concern.line + shift });
   }
   return { result: { output: '', changed, changes: result.changes, concerns: result.concerns }, pieces };
+}
+
+/**
+ * Whether the migration can have anything to do or say about a document: only a workload kind
+ * with a pod spec, or a `List`, can change. Other documents (a Service, a ConfigMap) are passed
+ * over without the migration's slower parse.
+ */
+function mayChange(value: unknown): boolean {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const { kind, items } = value as { kind?: unknown; items?: unknown };
+  if (typeof kind !== 'string') return false;
+  return (kind.endsWith('List') && Array.isArray(items)) || locatePodSpec(value) !== undefined;
 }
 
 function migrateChunk(text: string, startLine: number, file: string, options: MigrateSourceOptions): MigrateResult {

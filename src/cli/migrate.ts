@@ -70,8 +70,8 @@ export async function runMigrate(values: MigrateValues, positionals: readonly st
   let output: readonly string[] = [];
   for (const input of inputs) {
     const source = await readInput(input, io);
-    // The lint guards first: a bomb or a syntax error is reported the same way by every command.
-    checkDocuments(source);
+    // migrateSource runs the lint guards on each document before migrating it: a bomb or a syntax
+    // error is reported the same way by every command.
     const migrated = migrateSource(source, options);
     results.push(migrated.result);
     if (!values.check) output = migrated.pieces;
@@ -113,7 +113,6 @@ function writeInPlace(operands: readonly string[], options: MigrateSourceOptions
   for (let index = 0; index < targets.length && failure === undefined; index++) {
     try {
       const file = readForWrite(targets[index]);
-      checkDocuments(file.source);
       const migrated = migrateSource(file.source, options);
       if (migrated.result.changed) replaceFile(file, migrated.pieces);
       results.push(migrated.result);

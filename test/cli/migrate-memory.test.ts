@@ -1,7 +1,7 @@
 /**
  * `migrate` works document by document: the memory it needs follows the largest document, not
- * the whole stream. Run under a small heap, a stream whose documents parsed all at once would not
- * fit is migrated, with the report's lines still those of the file.
+ * the whole stream. Run under a small heap, a stream of workloads whose documents parsed all at
+ * once would not fit is migrated, with the report's lines still those of the file.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -24,14 +24,28 @@ const JOB = [
   '',
 ].join('\n');
 
-test('a 2.7 MB stream of 2,000 documents is migrated within a 48 MB heap', () => {
-  const configMaps: string[] = [];
-  for (let i = 0; i < 2000; i++) {
-    const data = Array.from({ length: 60 }, (_, k) => `  key${k}: value-${i}-${k}`).join('\n');
-    configMaps.push(`apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings-${i}\ndata:\n${data}\n`);
+test('a 2 MB stream of 1,000 workloads is migrated within a 48 MB heap', () => {
+  const deployments: string[] = [];
+  for (let i = 0; i < 1000; i++) {
+    const env = Array.from({ length: 40 }, (_, k) => `            - {name: KEY_${k}, value: "value-${i}-${k}"}`).join('\n');
+    deployments.push([
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata:',
+      `  name: web-${i}`,
+      'spec:',
+      '  template:',
+      '    spec:',
+      '      containers:',
+      '        - name: web',
+      '          image: example.com/web:1',
+      '          env:',
+      env,
+      '',
+    ].join('\n'));
   }
   // The changed document comes last, so its report line is counted across the whole file.
-  const text = [...configMaps, JOB].join('---\n');
+  const text = [...deployments, JOB].join('---\n');
   const dir = tempDir('migrate-memory');
   try {
     fs.writeFileSync(path.join(dir, 'stream.yaml'), text);
@@ -40,7 +54,7 @@ test('a 2.7 MB stream of 2,000 documents is migrated within a 48 MB heap', () =>
     const line = Number(/changed: line (\d+)/.exec(run.stderr)![1]);
     expect(text.split('\n')[line - 1]).toBe('        - name: helper');
     expect(run.status).toBe(0);
-    expect(run.stdout.startsWith(configMaps.join('---\n'))).toBe(true);
+    expect(run.stdout.startsWith(deployments.join('---\n'))).toBe(true);
     expect(run.stdout).toContain('restartPolicy: Always');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
