@@ -136,7 +136,7 @@ describe('a write killed at any point leaves the old file or the new one, whole'
   });
 
   /** Start the command on a fresh copy, kill it with SIGKILL when `killAt` says so, return the file's bytes. */
-  async function killed(killAt: (dir: string, file: string) => Promise<void>): Promise<{ content: Buffer; dir: string }> {
+  async function killed(killAt: (dir: string, file: string, running: () => boolean) => Promise<void>): Promise<{ content: Buffer; dir: string }> {
     const dir = folder({ 'big.yaml': old });
     const file = path.join(dir, 'big.yaml');
     const main = path.join(buildCli(), 'cli', 'main.js');
@@ -146,7 +146,7 @@ describe('a write killed at any point leaves the old file or the new one, whole'
     const exited = new Promise<void>(resolve => child.on('exit', () => resolve()));
     let done = false;
     void exited.then(() => done = true);
-    await Promise.race([killAt(dir, file), exited]);
+    await Promise.race([killAt(dir, file, () => !done), exited]);
     if (!done) child.kill('SIGKILL');
     await exited;
     return { content: fs.readFileSync(file), dir };
@@ -164,10 +164,10 @@ describe('a write killed at any point leaves the old file or the new one, whole'
     }
     const delays = [0, 0, 0, 1, 2, 4];
     for (const delay of delays) {
-      const { content, dir } = await killed(async (folderPath, file) => {
+      const { content, dir } = await killed(async (folderPath, file, running) => {
         // Poll until something in the folder changes: a new entry, or the file's size or time.
         const before = fs.statSync(file);
-        for (;;) {
+        while (running()) {
           const stats = fs.statSync(file);
           if (fs.readdirSync(folderPath).length !== 1 || stats.size !== before.size || stats.mtimeMs !== before.mtimeMs) break;
           await new Promise(resolve => setImmediate(resolve));
