@@ -1,15 +1,17 @@
 /**
  * `cdk8s-sidecars migrate`: the command-line door of src/migrate. The input first goes through
  * the same guards as lint and explain (size, UTF-8, YAML syntax, nesting, alias bombs); the
- * migration itself is `migrateText`.
+ * migration itself is `migrateText`, one document at a time (migrate-source.ts); `--write`
+ * replaces files without ever leaving one half-written (write-files.ts).
  */
-import * as fs from 'node:fs';
-import { formatReport, migrateText, MigrateResult } from '../migrate';
+import { formatReport, MigrateResult } from '../migrate';
 import { parseKubeVersion } from '../version';
 import { checkDocuments } from './documents';
-import { ExitCode, InputError, UsageError } from './errors';
+import { errorLine, ExitCode, UsageError } from './errors';
 import { CliIo } from './io';
-import { readInput, resolveInputs, SourceText } from './sources';
+import { migrateSource, MigrateSourceOptions } from './migrate-source';
+import { readInput, resolveInputs } from './sources';
+import { NotWrittenError, readForWrite, replaceFile, writeTargets } from './write-files';
 
 export const MIGRATE_OPTIONS = {
   'sidecar': { type: 'string', multiple: true },
@@ -26,7 +28,9 @@ restartPolicy: Always), and remove the workarounds that makes redundant where th
 Comments, key order and untouched documents are kept byte for byte.
 
 With one input, the migrated YAML goes to stdout and the report to stderr.
-With --write, files are rewritten in place and the report goes to stdout.
+With --write, files are rewritten in place and the report goes to stdout. Each file is replaced
+whole (written next to it, synced, renamed over it), or not at all: a file edited or deleted
+while the command runs is left alone, and symbolic links out of the folder given are skipped.
 
 options:
   --sidecar NAME                     also treat container NAME as a sidecar (repeatable)
@@ -36,7 +40,8 @@ options:
   -h, --help                         show this help
 
 exit codes: 0 done (or nothing to change with --check), 1 changes needed (--check only),
-2 unusable input or arguments
+2 unusable input or arguments, or a file --write could not write (the report of the files
+written before it is still printed)
 `;
 
 interface MigrateValues {
@@ -55,53 +60,76 @@ export async function runMigrate(values: MigrateValues, positionals: readonly st
     throw new UsageError(`${(error as Error).message}; see cdk8s-sidecars migrate --help`);
   }
   if (values.write && values.check) throw new UsageError('--write and --check cannot be used together; see cdk8s-sidecars migrate --help');
+  const options: MigrateSourceOptions = { sidecars: values.sidecar ?? [], ...(kubernetesVersion !== undefined ? { kubernetesVersion } : {}) };
+  if (values.write) return writeInPlace(positionals, options, io);
   const inputs = resolveInputs(positionals, io);
-  if (values.write && inputs.some(input => input.absolutePath === undefined)) {
-    throw new UsageError('--write cannot rewrite stdin; drop --write to print the result');
-  }
-  if (!values.write && !values.check && inputs.length > 1) {
+  if (!values.check && inputs.length > 1) {
     throw new UsageError(`${inputs.length} inputs given; migrate prints one input, or rewrites files with --write`);
   }
-  const sidecars = values.sidecar ?? [];
-  const results: Array<{ source: SourceText; result: MigrateResult }> = [];
+  const results: MigrateResult[] = [];
+  let output: readonly string[] = [];
   for (const input of inputs) {
     const source = await readInput(input, io);
-    // The lint guards first: a bomb or a syntax error is reported the same way by every command.
-    checkDocuments(source);
-    results.push({ source, result: migrate(source, sidecars, kubernetesVersion) });
+    // migrateSource runs the lint guards on each document before migrating it: a bomb or a syntax
+    // error is reported the same way by every command.
+    const migrated = migrateSource(source, options);
+    results.push(migrated.result);
+    if (!values.check) output = migrated.pieces;
   }
-  const report = formatReport(results.map(r => r.result));
+  const report = formatReport(results);
   if (values.check) {
     io.stdout(report);
-    return results.some(r => r.result.changed) ? ExitCode.ERRORS_FOUND : ExitCode.OK;
+    return results.some(result => result.changed) ? ExitCode.ERRORS_FOUND : ExitCode.OK;
   }
-  if (values.write) {
-    for (const { source, result } of results) {
-      if (result.changed) writeBack(source, result.output);
-    }
-    io.stdout(report);
-    return ExitCode.OK;
-  }
-  io.stdout(results[0].result.output);
+  io.stdout(output.join(''));
   io.stderr(report);
   return ExitCode.OK;
 }
 
-function migrate(source: SourceText, sidecars: string[], kubernetesVersion: string | undefined): MigrateResult {
-  try {
-    return migrateText(source.text, { sidecars, fileName: source.displayName, ...(kubernetesVersion ? { kubernetesVersion } : {}) });
-  } catch (error) {
-    const message = (error as Error).message ?? String(error);
-    // migrateText reports unusable YAML as `file:line:col: message`.
-    if (message.startsWith(`${source.displayName}:`)) throw new InputError(message);
-    throw error;
+/**
+ * --write: every file is checked with the lint guards before the first is written, then read
+ * again, migrated and replaced one at a time (write-files.ts). A file that changed meanwhile is
+ * left alone and the others are still written; any other failure stops the run before the next
+ * file. The report covers the files done, and any of these makes the exit code 2.
+ */
+function writeInPlace(operands: readonly string[], options: MigrateSourceOptions, io: CliIo): number {
+  const { targets, skipped } = writeTargets(operands, io);
+  for (const line of skipped) io.stderr(`cdk8s-sidecars: ${line}\n`);
+  // Unusable input anywhere stops the run before anything is written. (With one file, the same
+  // guards run just below, before its write.)
+  if (targets.length > 1) {
+    for (const target of targets) {
+      try {
+        checkDocuments(readForWrite(target).source);
+      } catch (error) {
+        // A file deleted meanwhile is said so below, in its turn.
+        if (!(error instanceof NotWrittenError)) throw error;
+      }
+    }
   }
-}
-
-function writeBack(source: SourceText, output: string): void {
-  try {
-    fs.writeFileSync(source.absolutePath!, output);
-  } catch (error) {
-    throw new InputError(`cannot write ${source.displayName}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  const results: MigrateResult[] = [];
+  let notWritten = 0;
+  let failure: { error: unknown; index: number } | undefined;
+  for (let index = 0; index < targets.length && failure === undefined; index++) {
+    try {
+      const file = readForWrite(targets[index]);
+      const migrated = migrateSource(file.source, options);
+      if (migrated.result.changed) replaceFile(file, migrated.pieces);
+      results.push(migrated.result);
+    } catch (error) {
+      if (error instanceof NotWrittenError) {
+        io.stderr(errorLine(error));
+        notWritten++;
+      } else {
+        failure = { error, index };
+      }
+    }
   }
+  if (failure === undefined || results.length > 0) io.stdout(formatReport(results));
+  if (failure !== undefined) {
+    const rest = targets.slice(failure.index + 1);
+    const stopped = rest.length === 0 ? '' : `; stopped before ${rest[0].displayName}${rest.length > 1 ? ` and ${rest.length - 1} more file${rest.length > 2 ? 's' : ''}` : ''}`;
+    io.stderr(`${errorLine(failure.error).trimEnd()}${stopped}\n`);
+  }
+  return failure !== undefined || notWritten > 0 ? ExitCode.UNUSABLE : ExitCode.OK;
 }
