@@ -52,7 +52,7 @@ export function keepUntouchedItems(original: string, migrated: string): string {
 }
 
 function singleDocument(text: string): Document | undefined {
-  const documents = parseAllDocuments(text);
+  const documents = parseAllDocuments(text, { uniqueKeys: false });
   if (!Array.isArray(documents) || documents.length !== 1 || documents[0].errors.length > 0) return undefined;
   return documents[0];
 }

@@ -1,4 +1,4 @@
-import { Document, LineCounter, parseAllDocuments, ToStringOptions } from 'yaml';
+import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node, parseAllDocuments, ToStringOptions } from 'yaml';
 
 /**
  * Reading a multi-document YAML file so that untouched documents can be written back byte for
@@ -26,7 +26,8 @@ export interface SourceFile {
  */
 export function parseSource(text: string, file: string): SourceFile {
   const lineCounter = new LineCounter();
-  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false });
+  // Repeated keys are read (the last value wins, as the API server keeps it); `repeatedKey` finds them.
+  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const docs: Document[] = Array.isArray(parsed) ? parsed : [];
   for (const doc of docs) {
     const error = doc.errors[0];
@@ -79,7 +80,7 @@ function jsonText(document: SourceDocument): string {
 
 function styleOf(source: string): ToStringOptions {
   const normalised = source.replace(/\r\n/g, '\n');
-  const fresh = parseAllDocuments(normalised);
+  const fresh = parseAllDocuments(normalised, { uniqueKeys: false });
   const doc = Array.isArray(fresh) ? fresh[0] : undefined;
   let best: ToStringOptions = { ...BASE_OPTIONS, indent: 2, indentSeq: false, flowCollectionPadding: false };
   if (doc === undefined) return best;
@@ -107,4 +108,31 @@ function lineDistance(a: string[], b: string[]): number {
   const length = Math.min(a.length, b.length);
   for (let i = 0; i < length; i++) if (a[i] !== b[i]) distance++;
   return distance;
+}
+
+/**
+ * The first key a mapping of the document repeats, with the node of its second occurrence.
+ * kubectl and Helm refuse such a document, and an edit here would find the first copy while the
+ * API server keeps the last, so the migration leaves it as it is. Walked with a stack, not recursion.
+ */
+export function repeatedKey(doc: Document): { key: string; node: Node } | undefined {
+  const stack: unknown[] = [doc.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+        if (key !== undefined) {
+          if (seen.has(key)) return { key, node: pair.key as Node };
+          seen.add(key);
+        }
+        stack.push(pair.value);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) stack.push(item);
+    }
+  }
+  return undefined;
 }

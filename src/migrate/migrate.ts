@@ -3,7 +3,7 @@ import { locatePodSpec } from '../lifecycle/pod-spec';
 import { validateManifests } from '../rules/engine';
 import { Severity } from '../rules/violation';
 import { isAtLeast, parseKubeVersion } from '../version';
-import { parseSource, SourceDocument, stringifyChanged } from './document';
+import { parseSource, repeatedKey, SourceDocument, stringifyChanged } from './document';
 import { MigrationSettings, NativeSidecar, PodTarget, Recorder } from './model';
 import { mapAt, nodeAtPath, plain, seqAt, stringAt } from './nodes';
 import { MigrateOptions, MigrateResult, MigrationChange, MigrationConcern } from './result';
@@ -32,6 +32,16 @@ export function migrateText(text: string, options: MigrateOptions = {}): Migrate
   for (const document of source.documents) {
     const firstChange = changes.length;
     const firstConcern = concerns.length;
+    const repeated = repeatedKey(document.doc);
+    if (repeated !== undefined) {
+      const contents = isMap(document.doc.contents) ? document.doc.contents : undefined;
+      const line = lineOf(repeated.node, source.lineCounter) ?? 1;
+      const kind = stringAt(contents, 'kind') ?? '';
+      const name = stringAt(mapAt(contents, 'metadata'), 'name') || '<unnamed>';
+      concerns.push({ file, line, kind, name, description: `key "${repeated.key}" appears twice in one mapping, which kubectl and Helm refuse (SC002); this document was left unchanged: remove the repeated key and migrate again` });
+      pieces.push(document.source);
+      continue;
+    }
     try {
       const changed = migrateDocument(document, source.lineCounter, file, settings, options, changes, concerns);
       pieces.push(changed ? stringifyChanged(document) : document.source);
@@ -170,7 +180,7 @@ function lineOf(node: Node, lineCounter: LineCounter): number | undefined {
 }
 
 function assertParses(output: string, file: string): void {
-  const docs = parseAllDocuments(output);
+  const docs = parseAllDocuments(output, { uniqueKeys: false });
   const errors = (Array.isArray(docs) ? docs : []).flatMap(doc => doc.errors);
   if (errors.length > 0) throw new Error(`${file}: internal error: the migrated YAML does not parse (${errors[0].message.split('\n')[0]}); please report it`);
 }

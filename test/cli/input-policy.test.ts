@@ -58,6 +58,23 @@ describe('repeated keys: read with the last value, reported as SC002 at file:lin
     expect(run.stderr).toMatch(/^dup\/a-dup\.yaml:5:3: error SC002: key "name" appears twice in the same mapping/);
   });
 
+  test('migrate reads the same files: the document with a repeated key is left unchanged with a concern, the others are migrated, a folder --check goes on', () => {
+    const legacyJob = 'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: report\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n'
+      + '      containers:\n        - name: report\n          image: registry.example.com/report:1\n'
+      + '        - name: shipper\n          image: alpine:3\n          command: ["sh", "-c", "tail -F /var/log/report.log"]\n';
+    const repeatedJob = legacyJob.replace('  name: report\n', '  name: report\n  name: nightly\n');
+    write('dup-migrate/a.yaml', `${repeatedJob}---\n${legacyJob.replace('name: report\nspec', 'name: weekly\nspec')}`);
+    write('dup-migrate/b.yaml', DUPLICATE);
+    const single = runCli(['migrate', 'dup-migrate/a.yaml'], { cwd: dir });
+    expect(single.status).toBe(0);
+    const [first, second] = single.stdout.split('---\n');
+    expect(first).toBe(repeatedJob);
+    expect(second).toContain('initContainers:');
+    const check = runCli(['migrate', '--check', 'dup-migrate'], { cwd: dir });
+    expect(check.status).toBe(1);
+    expect(check.stdout).toContain('key "name" appears twice in one mapping, which kubectl and Helm refuse (SC002); this document was left unchanged');
+  });
+
   test('a repeated key inside a List item and a quoted key are named', () => {
     const list = 'apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Pod\n    metadata: {name: p}\n    spec:\n      containers:\n        - name: app\n          "image": a:1\n          "image": a:2\n';
     const report = JSON.parse(runCli(['lint', '-f', 'json', '-'], { input: list }).stdout);
