@@ -19,6 +19,7 @@ export const volumeMountsRule: Rule = {
   title: 'a volume mount is invalid, or volume names are missing, malformed or repeated',
   why: 'the API server rejects a mount of an undeclared volume (a StatefulSet\'s volumeClaimTemplates count as declared: its controller adds a volume of each name to every pod), a missing or repeated mountPath, an absolute or ".." subPath, subPath together with subPathExpr, and volumes without a unique DNS-1123 name',
   fix: 'declare every mounted volume once in spec.volumes under a lower-case name, and give each mount a unique mountPath and a relative subPath',
+  quiet: 'silent on mounts of a StatefulSet\'s volumeClaimTemplates (or of any controller that keeps volumeClaimTemplates beside its pod template): the controller adds those volumes to every pod',
   source: 'ValidateVolumeMounts, validateLocalDescendingPath, ValidateVolumes (pkg/apis/core/validation/validation.go)',
   check(context: RuleContext): Finding[] {
     if (!isSet(context.spec.volumes) && !setsAnyField(context.spec, ALL_LISTS, MOUNT_FIELD)) return NO_FINDINGS;

@@ -10,6 +10,7 @@ export const sidecarPreStopRule: Rule = {
   title: 'a sidecar has a preStop hook',
   why: 'preStop hooks of all containers, sidecars included, run at the start of pod termination, concurrently with the app\'s; only SIGTERM is ordered (sidecars get it after every regular container has exited, in reverse order), so a sidecar preStop that drains or sleeps cuts the helper off while the app still uses it, and its time comes out of the shared grace period',
   fix: 'remove the preStop hook and drain on SIGTERM instead, which reaches the sidecar only after the app has exited; declare the drain time so terminationGracePeriodSeconds covers it',
+  quiet: 'info when the hook is one a mesh injector\'s template adds (Istio\'s drain hook on its native proxy), as for every warning about what an injector decides; a hook the owner set through proxy.istio.io/overrides stays a warning',
   source: 'KEP-753 termination ordering; kubelet killContainer and preStop handling (pkg/kubelet/kuberuntime)',
   check(context: RuleContext): Finding[] {
     const findings: Finding[] = [];

@@ -10,6 +10,7 @@ export const rootSidecarRule: Rule = {
   title: 'a sidecar runs as root (runAsUser: 0 on the container, or on the pod and not overridden) or sets runAsNonRoot: false without a non-root runAsUser',
   why: 'a helper that runs for the pod\'s whole life as UID 0 turns any bug in it into root inside the pod, next to the app; runAsNonRoot: false switches off the kubelet\'s check, so an image whose user is root runs as root',
   fix: 'set securityContext.runAsUser to a non-zero UID and runAsNonRoot: true on the sidecar (or on the pod, without a container override back to root)',
+  quiet: 'silent on Windows pods (spec.os.name windows); info when a mesh injector\'s template runs its proxy as root (Istio\'s TPROXY interception mode needs it), as for every warning about what an injector decides',
   source: 'Pod Security Standards (restricted: running as non-root, non-root user); kubelet runAsNonRoot verification',
   check(context: RuleContext): Finding[] {
     const spec = context.spec;
