@@ -330,7 +330,7 @@ class Walk {
     this.report({
       path,
       message: `${origin.label}: ${field} is ${foundText(value)}, but the API server expects ${expectedText(value, type)} and rejects the object before validating it (json: cannot unmarshal ${goValueText(value, type)} into Go struct field ${goStruct}.${goField} of type ${type.go})`,
-      fix: fixText(value, type, lastName(field)),
+      fix: fixText(value, type, lastName(field), field.endsWith(']')),
     });
   }
 }
@@ -427,7 +427,7 @@ function expectedText(value: unknown, type: FieldType): string {
 }
 
 /** How to fix it, for the common cases: quotes, fractions, ranges, a string for a list, a template left unrendered. */
-function fixText(value: unknown, type: FieldType, name: string): string {
+function fixText(value: unknown, type: FieldType, name: string, item: boolean): string {
   const isInteger = type.kind === 'int32' || type.kind === 'int64' || type.kind === 'intOrString';
   if (isInteger && typeof value === 'string' && /^[-+]?\d+$/.test(value.trim())) return `write ${name}: ${Number(value.trim())} without quotes`;
   if (isInteger && typeof value === 'number') {
@@ -436,7 +436,9 @@ function fixText(value: unknown, type: FieldType, name: string): string {
   }
   if (type.kind === 'string') {
     if (type.fix !== undefined) return type.fix;
-    if (typeof value === 'number' || typeof value === 'boolean') return `quote the value: ${name}: "${String(value)}"`;
+    if (typeof value === 'number' || typeof value === 'boolean') {
+      return item ? `quote the ${name} item: "${String(value)}"` : `quote the value: ${name}: "${String(value)}"`;
+    }
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
       return `give ${name} a string; an unrendered template such as {{ .Values.${name} }} reads as a YAML map, so render it or quote it`;
     }

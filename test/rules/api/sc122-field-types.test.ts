@@ -129,6 +129,12 @@ describe('SC122 field types (the API server\'s decode)', () => {
     ]]);
   });
 
+  test('a list item of the wrong type is named as an item', () => {
+    const [violation] = sc122(pod({ containers: [{ ...APP, args: ['--port', 8080] }] }));
+    expect(violation.message).toBe('container "app": args[1] is the number 8080, but the API server expects a string and rejects the object before validating it (json: cannot unmarshal number into Go struct field Container.spec.containers.args of type string)');
+    expect(violation.fix).toBe('quote the args item: "8080"');
+  });
+
   test('a half-rendered Helm template (`image: {{ .Values.image }}`) is a YAML map: reported at image', () => {
     const manifest = jsyaml.load([
       'apiVersion: v1',
