@@ -1,7 +1,11 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { IConstruct } from 'constructs';
-import { ContainerDependency } from './dependency';
+import { ContainerDependency, DependencyCondition } from './dependency';
+import {
+  checkBoolean, checkDuration, checkInstance, checkList, checkObject, checkOneOf, checkPropsObject, checkString, checkStringList,
+  checkWholeNumber, describeValue, propError, Where,
+} from './prop-checks';
 
 /**
  * What sidecars and run-once init containers have in common.
@@ -97,7 +101,13 @@ export abstract class InitContainerHandle {
       throw new Error(`${where()}: dependencies must be a list of { container, condition? }, got ${given}`);
     }
     dependencies.forEach((dependency, index) => {
-      if (dependency?.container instanceof InitContainerHandle) return;
+      if (dependency?.container instanceof InitContainerHandle) {
+        const condition = dependency.condition;
+        if (condition !== undefined && condition !== null && !CONDITIONS.includes(condition)) {
+          throw propError(where, `dependency ${index} condition`, `one of ${CONDITIONS.join(', ')} (DependencyCondition)`, condition);
+        }
+        return;
+      }
       let given: string;
       if (dependency instanceof InitContainerHandle) given = `${dependency._description} itself; write { container: <it> }`;
       else if (isDependencyLike(dependency)) given = `an object whose container is ${describeValue(dependency.container)}`;
@@ -165,14 +175,7 @@ function isDependencyLike(value: unknown): value is { container: unknown } {
 /** How a dependency error names a plain object where a `{ container }` was expected. */
 const WITHOUT_CONTAINER = 'an object without a container';
 
-/** A value as an error message names it; `plainObject` is the words for a plain object. */
-function describeValue(value: unknown, plainObject = 'an object'): string {
-  if (value === null || value === undefined) return String(value);
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value !== 'object') return `${typeof value} ${JSON.stringify(value)}`;
-  const type = value.constructor;
-  return type !== Object && typeof type?.name === 'string' && type.name !== '' ? `a ${type.name}` : plainObject;
-}
+const CONDITIONS: readonly string[] = Object.values(DependencyCondition);
 
 /**
  * Props of a native sidecar.
@@ -228,7 +231,9 @@ export class Sidecar extends InitContainerHandle {
 
   /** @internal */
   public static _create(owner: IConstruct, props: SidecarProps, attach: (props: kplus.ContainerProps) => kplus.Container): Sidecar {
-    InitContainerHandle._checkDependencies(() => `[${owner.node.path}] sidecar "${props.name}"`, props.dependsOn ?? []);
+    const where = describedAt(owner, 'sidecar', props);
+    checkInitContainerProps(where, props, true);
+    InitContainerHandle._checkDependencies(where, props.dependsOn ?? []);
     const container = attach(containerProps(props, Sidecar.DEFAULT_RESOURCES, props));
     return new Sidecar(owner, container, props.dependsOn ?? [], props.startupProbe !== undefined, props.drainTime);
   }
@@ -273,7 +278,9 @@ export class RunOnceInit extends InitContainerHandle {
 
   /** @internal */
   public static _create(owner: IConstruct, props: RunOnceInitProps, attach: (props: kplus.ContainerProps) => kplus.Container): RunOnceInit {
-    InitContainerHandle._checkDependencies(() => `[${owner.node.path}] init container "${props.name}"`, props.dependsOn ?? []);
+    const where = describedAt(owner, 'init container', props);
+    checkInitContainerProps(where, props, false);
+    InitContainerHandle._checkDependencies(where, props.dependsOn ?? []);
     return new RunOnceInit(owner, attach(containerProps(props, RunOnceInit.DEFAULT_RESOURCES)), props.dependsOn ?? []);
   }
 
@@ -319,4 +326,98 @@ function containerProps(props: InitContainerOptions, defaultResources: kplus.Con
     lifecycle: sidecar?.lifecycle,
     restartPolicy: sidecar ? kplus.ContainerRestartPolicy.ALWAYS : undefined,
   };
+}
+
+/** `[app/chart/web] sidecar "proxy"`, or without the name when it is not a string. */
+function describedAt(owner: IConstruct, kind: string, props: unknown): Where {
+  return () => {
+    const name = (props as { name?: unknown } | null | undefined)?.name;
+    return `[${owner.node.path}] ${kind}${typeof name === 'string' ? ` "${name}"` : ''}`;
+  };
+}
+
+const PULL_POLICIES: readonly string[] = Object.values(kplus.ImagePullPolicy);
+const PROTOCOLS: readonly string[] = Object.values(kplus.Protocol);
+
+/**
+ * The props of a sidecar or run-once init container, checked at the call (see prop-checks.ts):
+ * each is rendered into the manifest as given, so a wrong type would make one the API server
+ * rejects. `sidecar` adds the probes, lifecycle and drain time.
+ */
+function checkInitContainerProps(where: Where, props: SidecarProps, sidecar: boolean): void {
+  checkPropsObject(where, props, sidecar ? '{ name, image } (SidecarProps)' : '{ name, image } (RunOnceInitProps)');
+  checkString(where, 'name', props.name);
+  checkString(where, 'image', props.image);
+  checkStringList(where, 'command', props.command, true);
+  checkStringList(where, 'args', props.args, true);
+  checkString(where, 'workingDir', props.workingDir, true);
+  checkWholeNumber(where, 'portNumber', props.portNumber, true);
+  if (props.ports !== undefined) checkList(where, 'ports', props.ports, (prop, port) => checkPort(where, prop, port));
+  if (checkObject(where, 'envVariables', props.envVariables, true)) {
+    for (const [name, value] of Object.entries(props.envVariables!)) {
+      checkInstance(where, `envVariables.${name}`, value, 'an EnvValue, e.g. EnvValue.fromValue(\'...\')', isEnvValue);
+    }
+  }
+  if (props.envFrom !== undefined) checkList(where, 'envFrom', props.envFrom, (prop, value) => checkObject(where, prop, value));
+  if (props.volumeMounts !== undefined) {
+    checkList(where, 'volumeMounts', props.volumeMounts, (prop, mount) => {
+      checkObject(where, prop, mount);
+      const { path, volume } = mount as kplus.VolumeMount;
+      checkString(where, `${prop}.path`, path);
+      checkObject(where, `${prop}.volume`, volume);
+    });
+  }
+  if (checkObject(where, 'resources', props.resources, true)) checkResources(where, props.resources!);
+  if (checkObject(where, 'securityContext', props.securityContext, true)) {
+    const context = props.securityContext!;
+    checkWholeNumber(where, 'securityContext.user', context.user, true);
+    checkWholeNumber(where, 'securityContext.group', context.group, true);
+    for (const flag of ['ensureNonRoot', 'privileged', 'readOnlyRootFilesystem', 'allowPrivilegeEscalation'] as const) {
+      checkBoolean(where, `securityContext.${flag}`, context[flag], true);
+    }
+  }
+  checkOneOf(where, 'imagePullPolicy', props.imagePullPolicy, PULL_POLICIES, true);
+  if (!sidecar) return;
+  for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe'] as const) {
+    checkInstance(where, probe, props[probe], 'a Probe, e.g. Probe.fromHttpGet(\'/ready\')', isProbe, true);
+  }
+  checkObject(where, 'lifecycle', props.lifecycle, true);
+  checkDuration(where, 'drainTime', props.drainTime, true);
+}
+
+function checkPort(where: Where, prop: string, port: unknown): void {
+  checkObject(where, prop, port);
+  const { number, name, hostPort, protocol, hostIp } = port as kplus.ContainerPort;
+  checkWholeNumber(where, `${prop}.number`, number);
+  checkString(where, `${prop}.name`, name, true);
+  checkWholeNumber(where, `${prop}.hostPort`, hostPort, true);
+  checkOneOf(where, `${prop}.protocol`, protocol, PROTOCOLS, true);
+  checkString(where, `${prop}.hostIp`, hostIp, true);
+}
+
+/** cdk8s-plus reads `Cpu.amount` and `Size` conversions; a plain `'100m'` or `128` renders nothing or throws in synth. */
+function checkResources(where: Where, resources: kplus.ContainerResources): void {
+  const amounts: [string, unknown, string, (value: any) => boolean][] = [
+    ['cpu', resources.cpu, 'a Cpu, e.g. Cpu.millis(100)', value => typeof value.amount === 'string'],
+    ['memory', resources.memory, 'a Size, e.g. Size.mebibytes(64)', isSize],
+    ['ephemeralStorage', resources.ephemeralStorage, 'a Size, e.g. Size.gibibytes(1)', isSize],
+  ];
+  for (const [name, value, allowed, isIt] of amounts) {
+    if (!checkObject(where, `resources.${name}`, value, true)) continue;
+    const { request, limit } = value as { request?: unknown; limit?: unknown };
+    checkInstance(where, `resources.${name}.request`, request, allowed, isIt, true);
+    checkInstance(where, `resources.${name}.limit`, limit, allowed, isIt, true);
+  }
+}
+
+function isEnvValue(value: any): boolean {
+  return 'value' in value || 'valueFrom' in value;
+}
+
+function isProbe(value: any): boolean {
+  return typeof value._toKube === 'function';
+}
+
+function isSize(value: any): boolean {
+  return typeof value.toMebibytes === 'function';
 }

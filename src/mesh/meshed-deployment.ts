@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { RunOnceInit, Sidecar } from '../init-container';
 import { applyMesh } from './apply';
 import { Mesh } from './mesh';
+import { checkInstance } from '../prop-checks';
 import { SidecarDeployment, SidecarDeploymentProps } from '../workloads/deployment';
 
 /**
@@ -34,10 +35,12 @@ export class MeshedDeployment extends SidecarDeployment {
   public readonly meshInit?: RunOnceInit;
 
   constructor(scope: Construct, id: string, props: MeshedDeploymentProps) {
-    super(scope, id, props);
+    super(scope, id, props ?? {});
+    checkInstance(() => `[${this.node.path}] MeshedDeployment`, 'mesh', props?.mesh, 'a Mesh: Mesh.istio() or Mesh.linkerd()', mesh => mesh instanceof Mesh);
     this.mesh = props.mesh;
     const applied = applyMesh(this, props.mesh);
     this.meshProxy = applied.proxy;
     this.meshInit = applied.init;
   }
 }
+

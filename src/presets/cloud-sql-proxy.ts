@@ -1,7 +1,9 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
+import { presetTarget } from './_preset';
 import { Sidecar } from '../init-container';
 import { secondsText, wholeSecondsUp } from '../lifecycle/seconds';
+import { checkList, checkObject } from '../prop-checks';
 import { ISidecarWorkload } from '../workloads/workload';
 
 /**
@@ -91,6 +93,8 @@ export class CloudSqlProxy {
    */
   public static addTo(workload: ISidecarWorkload, options: CloudSqlProxyOptions): Sidecar {
     const where = 'CloudSqlProxy.addTo()';
+    const scope = presetTarget(workload, where, options, '{ instances: [{ connectionName: \'project:region:instance\', port: 5432 }] } (CloudSqlProxyOptions)');
+    checkList(() => `[${scope.node.path}] ${where}`, 'instances', options.instances, (prop, instance) => checkObject(() => `[${scope.node.path}] ${where}`, prop, instance));
     if (options.instances.length === 0) {
       throw new Error(`${where}: instances is empty; give at least one { connectionName: 'project:region:instance', port: 5432 }`);
     }

@@ -1,6 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Sidecar } from '../init-container';
+import { checkOwnContainer, presetTarget } from './_preset';
 import { secondsText } from '../lifecycle/seconds';
 import { ISidecarWorkload } from '../workloads/workload';
 
@@ -87,6 +88,8 @@ export class ConfigReloader {
    */
   public static addTo(workload: ISidecarWorkload, options: ConfigReloaderOptions): Sidecar {
     const where = 'ConfigReloader.addTo()';
+    const scope = presetTarget(workload, where, options, '{ volume, mountPath, reloadUrl } (ConfigReloaderOptions)');
+    if (options.app !== undefined) checkOwnContainer(scope, where, 'app', options.app);
     const engine = options.engine ?? ConfigReloaderEngine.PROMETHEUS_CONFIG_RELOADER;
     const prometheus = engine === ConfigReloaderEngine.PROMETHEUS_CONFIG_RELOADER;
     const port = options.listenPort ?? (prometheus ? 8080 : 9533);

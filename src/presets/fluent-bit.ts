@@ -1,7 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Sidecar } from '../init-container';
-import { workloadConstruct } from './_preset';
+import { checkOwnContainer, presetTarget } from './_preset';
 import { wholeSecondsUp } from '../lifecycle/seconds';
 import { ISidecarWorkload } from '../workloads/workload';
 
@@ -111,7 +111,8 @@ export class FluentBit {
    */
   public static addTo(workload: ISidecarWorkload, options: FluentBitOptions): Sidecar {
     const where = 'FluentBit.addTo()';
-    const scope = workloadConstruct(workload, where);
+    const scope = presetTarget(workload, where, options, '{ app } (FluentBitOptions)');
+    checkOwnContainer(scope, where, 'app', options.app);
     const name = options.name ?? 'fluent-bit';
     const logPath = options.logPath ?? '/var/log/app';
     if (!logPath.startsWith('/')) throw new Error(`${where}: logPath "${logPath}" is not an absolute path`);

@@ -1,5 +1,6 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
+import { checkOwnContainer, presetTarget } from './_preset';
 import { Sidecar } from '../init-container';
 import { ISidecarWorkload } from '../workloads/workload';
 
@@ -67,6 +68,9 @@ export class OtelCollector {
    * @returns the sidecar's handle
    */
   public static addTo(workload: ISidecarWorkload, options: OtelCollectorOptions): Sidecar {
+    const where = 'OtelCollector.addTo()';
+    const scope = presetTarget(workload, where, options, '{ exporterEndpoint } (OtelCollectorOptions)');
+    if (options.app !== undefined) checkOwnContainer(scope, where, 'app', options.app);
     if (!/^[^\s/]+:\d{1,5}$/.test(options.exporterEndpoint)) {
       throw new Error(`OtelCollector.addTo(): exporterEndpoint "${options.exporterEndpoint}" is not host:port; give the gateway's OTLP/gRPC address, e.g. "otel-gateway.observability:4317"`);
     }

@@ -1,8 +1,9 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Sidecar } from '../init-container';
-import { addRawVolume, workloadConstruct } from './_preset';
+import { addRawVolume, checkOwnContainer, presetTarget } from './_preset';
 import { wholeSecondsUp } from '../lifecycle/seconds';
+import { checkList, checkObject } from '../prop-checks';
 import { ISidecarWorkload } from '../workloads/workload';
 
 const SECRETS_DIR = '/vault/secrets';
@@ -98,7 +99,9 @@ export class VaultAgent {
    */
   public static addTo(workload: ISidecarWorkload, options: VaultAgentOptions): Sidecar {
     const where = 'VaultAgent.addTo()';
-    const scope = workloadConstruct(workload, where);
+    const scope = presetTarget(workload, where, options, '{ vaultAddress, role, secrets } (VaultAgentOptions)');
+    if (options.app !== undefined) checkOwnContainer(scope, where, 'app', options.app);
+    checkList(() => `[${scope.node.path}] ${where}`, 'secrets', options.secrets, (prop, secret) => checkObject(() => `[${scope.node.path}] ${where}`, prop, secret));
     if (options.secrets.length === 0) throw new Error(`${where}: secrets is empty; give at least one { fileName, path }`);
     const seen = new Set<string>();
     for (const secret of options.secrets) {

@@ -13,6 +13,7 @@ import { locatePodSpec, specAsValidated } from '../lifecycle/pod-spec';
 import { formatTotals } from '../lifecycle/resources';
 import { wholeSecondsUp } from '../lifecycle/seconds';
 import { startupOrder } from '../ordering';
+import { checkDuration, checkObject, checkPropsObject } from '../prop-checks';
 import { formatViolation, validateManifests } from '../rules/engine';
 import { Severity, Violation } from '../rules/violation';
 import { KubeVersion, parseKubeVersionAgain } from '../version';
@@ -73,6 +74,7 @@ export class SidecarHost {
     // only when the text differs from the last one read.
     this.version = parseKubeVersionAgain(options.kubernetesVersion ?? scope.node.tryGetContext(KUBERNETES_VERSION_CONTEXT),
       () => `[${scope.node.path}] kubernetesVersion`);
+    checkDuration(() => `[${scope.node.path}]`, 'appStopTime', options.appStopTime, true);
     this.appStopTime = options.appStopTime ?? DEFAULT_APP_STOP;
     this.suppressions = [...options.suppressions ?? []];
     scope.node.addValidation({ validate: () => this.validate() });
@@ -105,6 +107,7 @@ export class SidecarHost {
 
   /** cdk8s-plus's `addInitContainer`, made safe: small default resources, no forbidden fields. */
   public addInitContainer(props: kplus.ContainerProps): kplus.Container {
+    checkPropsObject(() => `[${this.workload.construct.node.path}] addInitContainer()`, props, '{ image } (ContainerProps)');
     if (props.restartPolicy === kplus.ContainerRestartPolicy.ALWAYS) {
       const container = this.workload.attachInit({ ...props, resources: props.resources ?? Sidecar.DEFAULT_RESOURCES });
       this.register(Sidecar._adopt(this.workload.construct, container, props.startup !== undefined));
@@ -122,6 +125,7 @@ export class SidecarHost {
   }
 
   public addContainerDependency(container: kplus.Container, dependencies: ContainerDependency[]): void {
+    checkObject(() => `[${this.workload.construct.node.path}] addContainerDependency()`, 'the dependent container', container);
     InitContainerHandle._checkDependencies(() => `[${this.workload.construct.node.path}] container "${container?.name}"`, dependencies);
     this.mainDependencies ??= new Map();
     const list = this.mainDependencies.get(container) ?? [];

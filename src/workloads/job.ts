@@ -8,6 +8,7 @@ import { LifecycleSummary } from './summary';
 import { ISidecarWorkload } from './workload';
 import { applyMesh } from '../mesh/apply';
 import { Mesh } from '../mesh/mesh';
+import { checkInstance } from '../prop-checks';
 import { Violation } from '../rules/violation';
 
 /**
@@ -40,7 +41,10 @@ export class SidecarJob extends kplus.Job implements ISidecarWorkload {
       explicitGracePeriod: props.terminationGracePeriod !== undefined,
     }, props);
     props.initContainers?.forEach(c => this.addInitContainer(c));
-    if (props.mesh) applyMesh(this, props.mesh);
+    if (props.mesh !== undefined) {
+      checkInstance(() => `[${this.node.path}] SidecarJob`, 'mesh', props.mesh, 'a Mesh: Mesh.istio() or Mesh.linkerd()', mesh => mesh instanceof Mesh);
+      applyMesh(this, props.mesh);
+    }
   }
 
   /**

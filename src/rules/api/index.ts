@@ -20,12 +20,13 @@ import { resizePolicyRule } from './sc118-resize-policy';
 import { ephemeralContainersRule } from './sc119-ephemeral-containers';
 import { podResourcesRule } from './sc120-pod-resources';
 import { apiWarningsRule } from './sc121-api-warnings';
+import { fieldTypesRule } from './sc122-field-types';
 
 export {
   initRestartPolicyRule, initProbesLifecycleRule, containerRestartPolicyRule, containerNamesRule, duplicateNamesRule,
   imageRule, portsRule, probesRule, lifecycleHooksRule, resourcesRule, volumeMountsRule, containersRequiredRule,
   restartPolicyRule, graceAndDeadlineRule, envNamesRule, pullAndMessagePolicyRule, runAsRangesRule, resizePolicyRule,
-  ephemeralContainersRule, podResourcesRule, apiWarningsRule,
+  ephemeralContainersRule, podResourcesRule, apiWarningsRule, fieldTypesRule,
 };
 
 /**
@@ -54,4 +55,5 @@ export const API_RULES: Rule[] = [
   ephemeralContainersRule,
   podResourcesRule,
   apiWarningsRule,
+  fieldTypesRule,
 ];

@@ -273,13 +273,13 @@ describe('SC1xx corpus: exact finding sets', () => {
 });
 
 describe('API_RULES', () => {
-  test('ids SC101..SC121 in order, each documented', () => {
-    expect(API_RULES.map(rule => rule.id)).toEqual(Array.from({ length: 21 }, (_, i) => `SC${101 + i}`));
+  test('ids SC101..SC122 in order, each documented', () => {
+    expect(API_RULES.map(rule => rule.id)).toEqual(Array.from({ length: 22 }, (_, i) => `SC${101 + i}`));
     for (const rule of API_RULES) {
       expect(rule.title).toMatch(/^[a-z]/);
       expect(rule.why.length).toBeGreaterThan(20);
       expect(rule.fix.length).toBeGreaterThan(10);
-      expect(rule.source).toMatch(/validation\.go|defaults\.go|validation\)|warnings\.go/);
+      expect(rule.source).toMatch(/validation\.go|defaults\.go|validation\)|warnings\.go|types\.go/);
     }
   });
 });
