@@ -41,6 +41,8 @@ export class SidecarValidationPlugin {
    * @param props the `properties:` of the plugin entry in cdk8s.yaml
    */
   constructor(props: SidecarValidationPluginProps = {}) {
+    // cdk8s passes `properties:` from cdk8s.yaml as YAML read it: check its shape before use.
+    props = checkedProperties(props);
     const kubernetesVersion = parseKubeVersion(props.kubernetesVersion, 'the kubernetesVersion property of the cdk8s-sidecars validation plugin').text;
     // Checked here, so that a bad entry fails the plugin's construction with the property named.
     WorkloadKinds.of(props.customWorkloads, 'the customWorkloads property of the cdk8s-sidecars validation plugin: entry');
@@ -109,4 +111,48 @@ export class SidecarValidationPlugin {
     // Empty documents (`---` with nothing after it) are not objects to check.
     return validateManifests(manifests.filter(m => m !== null && m !== undefined), this.options);
   }
+}
+
+const WHERE = 'the cdk8s-sidecars validation plugin';
+const KNOWN_PROPERTIES = ['kubernetesVersion', 'requestBudget', 'customWorkloads', 'failOnWarnings'];
+
+/**
+ * The plugin's `properties:` as YAML gives them, checked: an object (or nothing), known keys only,
+ * each of the type it must have. The errors name the property and say how to write it.
+ */
+function checkedProperties(props: unknown): SidecarValidationPluginProps {
+  if (props === undefined || props === null) return {};
+  if (typeof props !== 'object' || Array.isArray(props)) {
+    throw new Error(`the properties of ${WHERE} must be a mapping (kubernetesVersion, failOnWarnings, requestBudget, customWorkloads), got ${describe(props)}`);
+  }
+  const record = props as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    if (!KNOWN_PROPERTIES.includes(key)) throw new Error(`${WHERE} has no property "${key}"; its properties are ${KNOWN_PROPERTIES.join(', ')}`);
+  }
+  const { kubernetesVersion, failOnWarnings, requestBudget } = record;
+  if (typeof kubernetesVersion === 'number') {
+    throw new Error(`the kubernetesVersion property of ${WHERE} is the number ${kubernetesVersion}; quote it in cdk8s.yaml (kubernetesVersion: "1.30"), since YAML reads 1.30 unquoted as 1.3`);
+  }
+  if (kubernetesVersion !== undefined && typeof kubernetesVersion !== 'string') {
+    throw new Error(`the kubernetesVersion property of ${WHERE} must be a string such as "1.35", got ${describe(kubernetesVersion)}`);
+  }
+  if (failOnWarnings !== undefined && typeof failOnWarnings !== 'boolean') {
+    throw new Error(`the failOnWarnings property of ${WHERE} must be true or false (unquoted), got ${describe(failOnWarnings)}`);
+  }
+  if (requestBudget !== undefined) {
+    const entries = requestBudget !== null && typeof requestBudget === 'object' && !Array.isArray(requestBudget) ? Object.entries(requestBudget) : undefined;
+    const bad = entries?.find(([, value]) => typeof value !== 'string');
+    if (entries === undefined || bad !== undefined) {
+      throw new Error(`the requestBudget property of ${WHERE} must map resource names to quoted quantities (cpu: "2", memory: "4Gi")${bad !== undefined ? `; ${bad[0]} is ${describe(bad[1])}` : `, got ${describe(requestBudget)}`}`);
+    }
+  }
+  return record as SidecarValidationPluginProps;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
+  if (typeof value === 'object') return 'a mapping';
+  return `${typeof value} ${String(value)}`;
 }

@@ -118,6 +118,19 @@ describe('SidecarValidationPlugin', () => {
       'the customWorkloads property of the cdk8s-sidecars validation plugin: entry[0].podSpecPath "" is not a dotted field path; give the path of the pod spec, e.g. "spec.template.spec"');
   });
 
+  test('properties as YAML gives them are checked, naming the property and how to write it', () => {
+    const make = (props: unknown) => () => new SidecarValidationPlugin(props as any);
+    expect(make(null)).not.toThrow();
+    expect(make(undefined)).not.toThrow();
+    expect(make({ kubernetesVersion: 1.3 })).toThrow('the kubernetesVersion property of the cdk8s-sidecars validation plugin is the number 1.3; quote it in cdk8s.yaml (kubernetesVersion: "1.30"), since YAML reads 1.30 unquoted as 1.3');
+    expect(make({ failOnWarnings: 'true' })).toThrow('the failOnWarnings property of the cdk8s-sidecars validation plugin must be true or false (unquoted), got the string "true"');
+    expect(make([1, 2])).toThrow('the properties of the cdk8s-sidecars validation plugin must be a mapping (kubernetesVersion, failOnWarnings, requestBudget, customWorkloads), got a list');
+    expect(make({ kubernetesVersoin: '1.35' })).toThrow('the cdk8s-sidecars validation plugin has no property "kubernetesVersoin"; its properties are kubernetesVersion, requestBudget, customWorkloads, failOnWarnings');
+    expect(make({ requestBudget: { cpu: 2 } })).toThrow('the requestBudget property of the cdk8s-sidecars validation plugin must map resource names to quoted quantities (cpu: "2", memory: "4Gi"); cpu is number 2');
+    expect(make({ requestBudget: 'lots' })).toThrow('got the string "lots"');
+    expect(make({ kubernetesVersion: '1.35', failOnWarnings: true, requestBudget: { cpu: '2' } })).not.toThrow();
+  });
+
   test('a manifest that cannot be read is a failure, not an exception', async () => {
     const { context, violations, submitted } = fakeContext({ 'bad.yaml': 'a: [1, 2\n' });
     await new SidecarValidationPlugin().validate(context);
