@@ -4,6 +4,7 @@
  */
 import { Annotations } from '../annotations';
 import { Colors } from './colors';
+import { escapeUnsafe } from './escape';
 import { BlockingHelper, WorkloadLifecycle } from './explain';
 import { resourceName } from './lint';
 import { ShutdownStep, StartGate, StartupStep, StuckInit } from '../lifecycle/plan';
@@ -15,9 +16,13 @@ export function formatExplainText(workloads: readonly WorkloadLifecycle[], color
   return workloads.map(workload => workloadText(workload, colors).join('\n')).join('\n\n') + '\n';
 }
 
-function workloadText(workload: WorkloadLifecycle, colors: Colors): string[] {
+function workloadText(workload: WorkloadLifecycle, plainColors: Colors): string[] {
   const { plan, declared } = workload;
-  const out = [colors.bold(`${workload.kind} ${resourceName(workload)} (${workload.file}:${workload.line})`)];
+  // Names and commands come from the input: each line is escaped before it is coloured, so none can forge a line.
+  const colors = escapingColors(plainColors);
+  const out: string[] = [];
+  const push = (...lines: string[]) => out.push(...lines.map(escapeUnsafe));
+  out.push(colors.bold(`${workload.kind} ${resourceName(workload)} (${workload.file}:${workload.line})`));
 
   const stuck = new Map(plan.stuckInits.map(init => [init.path, init]));
   const startupRows = startupGroups(plan.startup).map((group, i): Row => {
@@ -31,21 +36,21 @@ function workloadText(workload: WorkloadLifecycle, colors: Colors): string[] {
   const width = Math.max(0, ...[...startupRows, ...shutdownRows].map(([left]) => left.length));
 
   if (startupRows.length === 0) {
-    out.push('  startup: no containers');
+    push('  startup: no containers');
   } else {
-    out.push('  startup:');
-    out.push(...table(startupRows, width));
+    push('  startup:');
+    push(...table(startupRows, width));
   }
 
   if (shutdownRows.length > 0) {
-    out.push(`  shutdown (grace period ${plan.gracePeriodSeconds}s):`);
-    out.push(...table(shutdownRows, width));
+    push(`  shutdown (grace period ${plan.gracePeriodSeconds}s):`);
+    push(...table(shutdownRows, width));
     const sidecars = plan.shutdown.filter(step => step.role === 'sidecar');
     const anyDeclared = declared.appStopSeconds !== undefined || Object.keys(declared.drainSeconds).length > 0;
     if (plan.shutdownNeedsSeconds > plan.gracePeriodSeconds) {
       out.push(colors.warning(`    warning: the declared stops need ${plan.shutdownNeedsSeconds}s but the grace period is ${plan.gracePeriodSeconds}s; the sidecars stopped last are killed before they drain (SC206)`));
     } else if (anyDeclared) {
-      out.push(`    the declared stops need ${plan.shutdownNeedsSeconds}s of the ${plan.gracePeriodSeconds}s grace period`);
+      push(`    the declared stops need ${plan.shutdownNeedsSeconds}s of the ${plan.gracePeriodSeconds}s grace period`);
     } else if (sidecars.length > 0) {
       out.push(colors.dim(`    no stop times declared; annotate ${Annotations.DRAIN_SECONDS} and ${Annotations.APP_STOP_SECONDS} to check the budget`));
     }
@@ -53,10 +58,10 @@ function workloadText(workload: WorkloadLifecycle, colors: Colors): string[] {
 
   if (workload.runsToCompletion) {
     const verdict = completionVerdict(workload);
-    out.push(verdict.severity === 'error' ? colors.error(`  ${verdict.text}`) : verdict.severity === 'warning' ? colors.warning(`  ${verdict.text}`) : `  ${verdict.text}`);
+    out.push(verdict.severity === 'error' ? colors.error(`  ${verdict.text}`) : verdict.severity === 'warning' ? colors.warning(`  ${verdict.text}`) : escapeUnsafe(`  ${verdict.text}`));
   }
 
-  out.push(`  effective requests: ${quantities(formatTotals(plan.effective).requests)}; limits: ${limitsText(workload)}`);
+  push(`  effective requests: ${quantities(formatTotals(plan.effective).requests)}; limits: ${limitsText(workload)}`);
   for (const problem of declared.problems) out.push(colors.warning(`  note: ${problem}`));
   return out;
 }
@@ -108,7 +113,7 @@ function workloadMermaid(workload: WorkloadLifecycle, id: string): string[] {
   const { plan } = workload;
   const totals = formatTotals(plan.effective);
   const lines = [
-    `### ${workload.kind} ${resourceName(workload)} (${workload.file}:${workload.line})`,
+    escapeUnsafe(`### ${workload.kind} ${resourceName(workload)} (${workload.file}:${workload.line})`),
     '',
     '```mermaid',
     'flowchart TD',
@@ -204,11 +209,12 @@ const MERMAID_ENTITIES: Record<string, string> = { '#': '#35;', '"': '#quot;', '
 
 /**
  * A quoted Mermaid label: `#` (Mermaid's entity marker), `"`, `;` (a statement separator outside
- * quotes) and angle brackets are written as entity codes, which Mermaid renders as the characters.
+ * quotes) and angle brackets are written as entity codes, which Mermaid renders as the characters;
+ * control and bidi characters are escaped as everywhere else.
  */
 function label(text: string, allowBreaks = false): string {
   const parts = allowBreaks ? text.split('<br/>') : [text];
-  const escaped = parts.map(part => part.replace(/[#";<>]/g, c => MERMAID_ENTITIES[c]).replace(/[\r\n\t]+/g, ' ')).join('<br/>');
+  const escaped = parts.map(part => escapeUnsafe(part.replace(/[#";<>]/g, c => MERMAID_ENTITIES[c]).replace(/[\r\n\t]+/g, ' '))).join('<br/>');
   return `"${escaped}"`;
 }
 
@@ -331,4 +337,10 @@ type Row = [string, string];
 /** Two aligned columns, indented under a section heading. */
 function table(rows: readonly Row[], width: number): string[] {
   return rows.map(([left, right]) => `    ${left.padEnd(width)}   ${right}`);
+}
+
+/** `colors` whose every style escapes the text it is given first. */
+function escapingColors(colors: Colors): Colors {
+  const wrap = (style: (text: string) => string) => (text: string) => style(escapeUnsafe(text));
+  return { error: wrap(colors.error), warning: wrap(colors.warning), info: wrap(colors.info), bold: wrap(colors.bold), dim: wrap(colors.dim) };
 }

@@ -1,4 +1,5 @@
 import { MigrateResult, MigrationChange } from './result';
+import { escapeUnsafe } from '../cli/escape';
 
 type Entry = MigrationChange;
 
@@ -44,7 +45,8 @@ export function formatReport(results: MigrateResult[]): string {
   const concerns = results.reduce((sum, result) => sum + result.concerns.length, 0);
   const changedFiles = results.filter(result => result.changed).length;
   lines.push(`summary: ${plural(changes, 'change')} in ${changedFiles} of ${plural(results.length, 'file')}, ${plural(concerns, 'concern')} to check`);
-  return lines.join('\n') + '\n';
+  // File and object names and the commands quoted come from the input: escaped so that none can forge a line.
+  return lines.map(escapeUnsafe).join('\n') + '\n';
 }
 
 function plural(count: number, noun: string): string {

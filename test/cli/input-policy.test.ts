@@ -318,6 +318,21 @@ describe('text output', () => {
     expect(result.locations[0].logicalLocations[0].properties.name).toBe('x\\u{a}error   SC999 forged\\u{202e}');
   });
 
+  test('explain (text and Mermaid) and the migrate report escape them too', () => {
+    const job = 'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: "x\\nerror forged\\u202e"\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n'
+      + '      containers:\n        - name: main\n          image: app:1\n        - name: "ship\\u001b[2J"\n          image: alpine:3\n          command: ["sh", "-c", "tail -F /x.log"]\n';
+    const outputs = [
+      runCli(['explain', '-'], { input: job }).stdout,
+      runCli(['explain', '-f', 'mermaid', '-'], { input: job }).stdout,
+      runCli(['migrate', '--check', '-'], { input: job }).stdout,
+    ];
+    for (const output of outputs) {
+      expect(output).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u202e]/);
+      expect(output.split('\n').filter(line => line.startsWith('error'))).toEqual([]);
+      expect(output).toContain('x\\u{a}error forged\\u{202e}');
+    }
+  });
+
   test('an error line escapes what the input put in it', () => {
     const run = runCli(['lint', 'no\u001b[31mfile.yaml'], { cwd: dir });
     expectUnusable(run, 'no\\u{1b}[31mfile.yaml: no such file or directory');
