@@ -192,7 +192,8 @@ describe('MeshedDeployment with Linkerd, rendered', () => {
       httpGet: { path: '/ready', port: 4191, scheme: 'HTTP' }, initialDelaySeconds: 2, timeoutSeconds: 1, failureThreshold: 3,
     });
     expect(deployment.violations()).toEqual([]);
-    expect(lint(manifests).map(v => v.ruleId)).toEqual(['SC208']);
+    // linted as plain YAML it is quiet too: SC208 leaves a mesh proxy's readinessProbe to the mesh
+    expect(lint(manifests).map(v => v.ruleId)).toEqual([]);
   });
 });
 

@@ -1,8 +1,7 @@
 import { Construct } from 'constructs';
+import { SidecarDeployment, SidecarDeploymentProps } from './deployment';
 import { RunOnceInit, Sidecar } from '../init-container';
-import { applyMesh } from './apply';
-import { Mesh } from './mesh';
-import { SidecarDeployment, SidecarDeploymentProps } from '../workloads/deployment';
+import { Mesh } from '../mesh/mesh';
 
 /**
  * Props of a `MeshedDeployment`.
@@ -36,8 +35,8 @@ export class MeshedDeployment extends SidecarDeployment {
   constructor(scope: Construct, id: string, props: MeshedDeploymentProps) {
     super(scope, id, props);
     this.mesh = props.mesh;
-    const applied = applyMesh(this, props.mesh);
-    this.meshProxy = applied.proxy;
-    this.meshInit = applied.init;
+    const binding = props.mesh.bind(this);
+    this.meshProxy = binding.proxy;
+    this.meshInit = binding.init;
   }
 }
