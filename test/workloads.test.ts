@@ -1,4 +1,4 @@
-import { Chart, Cron, Duration, Size, Testing } from 'cdk8s';
+import { ApiObject, Chart, Cron, Duration, JsonPatch, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import {
   DependencyCondition, RunOnceInit, Sidecar, SidecarCronJob, SidecarDaemonSet, SidecarDeployment,
@@ -503,41 +503,59 @@ describe('warnings at synth', () => {
 });
 
 describe('renders per synth', () => {
-  test('a workload is rendered once per validation pass plus once for the output, and checked by the engine once', () => {
+  test('a synth renders a workload twice (one check, one output) and builds its state key once per validation pass', () => {
     const app = Testing.app();
     const charts = [new Chart(app, 'a'), new Chart(app, 'b'), new Chart(app, 'c')];
     const deploy = new SidecarDeployment(charts[1], 'deploy');
     deploy.addSidecar({ name: 'proxy', image: 'proxy:1' });
     deploy.addContainer({ name: 'app', image: 'app:1' });
-    const render = jest.spyOn(deploy, '_toPodSpec');
+    const renders = jest.spyOn(ApiObject.of(deploy), 'toJson');
+    const podSpecs = jest.spyOn(deploy, '_toPodSpec');
     const engine = jest.spyOn(engineModule, 'validateManifests');
     try {
-      // cdk8s validates the app once per chart plus once more, then renders each object: 3 + 1 + 1
+      // cdk8s validates the app once per chart plus once more (4 passes), then renders each object
       expect(app.synthYaml()).toContain('restartPolicy: Always');
-      expect(render).toHaveBeenCalledTimes(5);
+      expect(renders).toHaveBeenCalledTimes(2);
       expect(engine).toHaveBeenCalledTimes(1);
+      expect(podSpecs).toHaveBeenCalledTimes(4 + 2);
 
-      // the same manifest again: rendered again, not checked again
+      // the same state again: rendered for the output only
       app.synthYaml();
-      expect(render).toHaveBeenCalledTimes(10);
+      expect(renders).toHaveBeenCalledTimes(3);
       expect(engine).toHaveBeenCalledTimes(1);
 
-      // a change is checked
+      // a change is checked again
       deploy.addSidecar({ name: 'logs', image: 'logs:1' });
       app.synthYaml();
+      expect(renders).toHaveBeenCalledTimes(5);
       expect(engine).toHaveBeenCalledTimes(2);
     } finally {
       engine.mockRestore();
     }
   });
 
-  test('Testing.synth renders a workload twice: one validation pass and the output', () => {
+  test('Testing.synth renders a workload twice: one check and the output', () => {
     const chart = Testing.chart();
     const deploy = new SidecarDeployment(chart, 'deploy');
     deploy.addContainer({ name: 'app', image: 'app:1' });
-    const render = jest.spyOn(deploy, '_toPodSpec');
+    const renders = jest.spyOn(ApiObject.of(deploy), 'toJson');
     Testing.synth(chart);
-    expect(render).toHaveBeenCalledTimes(2);
+    expect(renders).toHaveBeenCalledTimes(2);
+  });
+
+  test('what a render does not show still counts: a dependency, a suppression, a JSON patch', () => {
+    const chart = Testing.chart();
+    const deploy = new SidecarDeployment(chart, 'deploy');
+    const proxy = deploy.addSidecar({ name: 'proxy', image: 'proxy:1', readinessProbe: probe(), startupProbe: probe() });
+    const app = deploy.addContainer({ name: 'app', image: 'app:1' });
+    expect(deploy.violations().map(v => v.ruleId)).toEqual(['SC208']);
+    // the rendered order does not change, the verdict does
+    deploy.addContainerDependency(app, { container: proxy, condition: DependencyCondition.COMPLETED });
+    expect(deploy.violations().map(v => v.ruleId)).toEqual(['SC204', 'SC208']);
+    deploy.addSuppression({ ruleId: 'SC208', reason: 'the proxy readiness gates traffic on purpose' });
+    expect(deploy.violations().map(v => v.ruleId)).toEqual(['SC204']);
+    ApiObject.of(deploy).addJsonPatch(JsonPatch.add('/spec/template/spec/initContainers/0/lifecycle', { preStop: { exec: { command: ['sleep', '1'] } } }));
+    expect(deploy.violations().map(v => v.ruleId)).toContain('SC209');
   });
 
   test('each workload\'s errors are reported under its own path', () => {

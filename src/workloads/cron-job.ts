@@ -27,6 +27,7 @@ export class SidecarCronJob extends kplus.CronJob implements ISidecarWorkload {
       construct: this,
       attachInit: p => super.addInitContainer(p),
       apiObject: () => this.apiObject,
+      unresolvedSpec: () => this._toKube(),
       runsToCompletion: true,
       explicitGracePeriod: props.terminationGracePeriod !== undefined,
     }, props);

@@ -26,6 +26,7 @@ export class SidecarDaemonSet extends kplus.DaemonSet implements ISidecarWorkloa
       construct: this,
       attachInit: p => super.addInitContainer(p),
       apiObject: () => this.apiObject,
+      unresolvedSpec: () => this._toKube(),
       runsToCompletion: false,
       explicitGracePeriod: props.terminationGracePeriod !== undefined,
     }, props);

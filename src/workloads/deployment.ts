@@ -26,6 +26,7 @@ export class SidecarDeployment extends kplus.Deployment implements ISidecarWorkl
       construct: this,
       attachInit: p => super.addInitContainer(p),
       apiObject: () => this.apiObject,
+      unresolvedSpec: () => this._toKube(),
       runsToCompletion: false,
       explicitGracePeriod: props.terminationGracePeriod !== undefined,
     }, props);

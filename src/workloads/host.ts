@@ -32,6 +32,8 @@ export interface HostedWorkload {
   /** cdk8s-plus's own `addInitContainer`, bypassing the workload's override. */
   attachInit(props: kplus.ContainerProps): kplus.Container;
   apiObject(): ApiObject;
+  /** cdk8s-plus's spec of the workload before cdk8s resolves it (its `_toKube()`). */
+  unresolvedSpec(): any;
 }
 
 /**
@@ -51,7 +53,7 @@ export class SidecarHost {
   /** How many handles at the front of `handles` were pinned there by `pinFirst`. */
   private pinnedCount = 0;
   private printedWarnings?: Set<string>;
-  /** The engine's verdict on the last manifest checked, keyed on that manifest and the suppressions. */
+  /** The violations found for the workload's state when it last had the key `key` (see `stateKey`). */
   private checked?: { readonly key: string; readonly violations: readonly Violation[] };
 
   constructor(private readonly workload: HostedWorkload, options: SidecarWorkloadOptions) {
@@ -144,10 +146,18 @@ export class SidecarHost {
     return startupOrder(this.handles.length, dependencyEdges(this.handles)).order.map(i => this.handles[i]);
   }
 
-  /** Every violation of the rendered manifest and of the declared dependencies, suppressions applied. */
+  /**
+   * Every violation of the rendered manifest and of the declared dependencies, suppressions
+   * applied. cdk8s validates once per chart plus once per app in one synth; the verdict is kept
+   * for as long as the workload's state is the same (see docs/performance.md for what it saves).
+   */
   public violations(): Violation[] {
-    const manifest = this.render();
-    return [...this.dependencyViolations(manifest), ...this.manifestViolations(manifest)];
+    const key = this.stateKey();
+    if (this.checked?.key !== key) {
+      const manifest = this.render();
+      this.checked = { key, violations: [...this.dependencyViolations(manifest), ...this.manifestViolations(manifest)] };
+    }
+    return [...this.checked.violations];
   }
 
   public summary(): LifecycleSummary {
@@ -177,20 +187,28 @@ export class SidecarHost {
   }
 
   /**
-   * The rule engine's violations of the manifest. cdk8s validates once per chart plus once per
-   * app in one synth, each time on an identical render, so the verdict is kept for the manifest
-   * it was given (see docs/performance.md for what this saves).
+   * What the violations depend on: the spec and metadata before cdk8s resolves them (lazy values
+   * produced), the object's JSON patches, and the declared dependencies and suppressions. About a
+   * third of a render's cost, and equal whenever the render would be.
    */
-  private manifestViolations(manifest: any): readonly Violation[] {
-    const key = createHash('sha1').update(JSON.stringify(manifest)).update(String(this.suppressions.length)).digest('base64');
-    if (this.checked?.key !== key) {
-      const violations = validateManifests([manifest], { kubernetesVersion: this.version.text }, {
-        fromConstructs: true,
-        suppressions: this.suppressions,
-      });
-      this.checked = { key, violations };
-    }
-    return this.checked.violations;
+  private stateKey(): string {
+    const declared = this.handles.map(handle => handle._dependencyCount);
+    for (const dependencies of this.mainDependencies.values()) declared.push(dependencies.length);
+    const apiObject = this.workload.apiObject();
+    const state = JSON.stringify([
+      this.workload.unresolvedSpec(),
+      this.workload.construct.metadata.toJson(),
+      // ApiObject keeps the patches of addJsonPatch in a field it does not expose
+      (apiObject as unknown as { patches?: unknown }).patches,
+      declared,
+      this.suppressions.length,
+    ], (_key, value) => (value instanceof Lazy ? value.produce() : value));
+    // a digest, so that thousands of workloads do not each keep a few kilobytes of key
+    return createHash('sha1').update(state).digest('base64');
+  }
+
+  private manifestViolations(manifest: any): Violation[] {
+    return validateManifests([manifest], { kubernetesVersion: this.version.text }, { fromConstructs: true, suppressions: this.suppressions });
   }
 
   /** SC201–SC204: what the typed dependencies ask that Kubernetes cannot do. */

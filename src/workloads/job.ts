@@ -36,6 +36,7 @@ export class SidecarJob extends kplus.Job implements ISidecarWorkload {
       construct: this,
       attachInit: p => super.addInitContainer(p),
       apiObject: () => this.apiObject,
+      unresolvedSpec: () => this._toKube(),
       runsToCompletion: true,
       explicitGracePeriod: props.terminationGracePeriod !== undefined,
     }, props);

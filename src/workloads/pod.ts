@@ -27,6 +27,7 @@ export class SidecarPod extends kplus.Pod implements ISidecarWorkload {
       construct: this,
       attachInit: p => super.addInitContainer(p),
       apiObject: () => this.apiObject,
+      unresolvedSpec: () => this._toKube(),
       // A Pod with restartPolicy Never or OnFailure succeeds once its main containers exit.
       runsToCompletion: podRunsToCompletion(props.restartPolicy),
       explicitGracePeriod: props.terminationGracePeriod !== undefined,
