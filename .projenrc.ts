@@ -64,19 +64,10 @@ project.addTask('example', {
   exec: 'ts-node --project test/tsconfig.json --transpile-only examples/run-all.ts',
 });
 
-// lib/index.js and lib/cli/main.js become one file each (see scripts/bundle-lib.ts): the library
-// loads in about half the time, and a small lint starts 15-30 ms sooner.
-const bundle = project.addTask('bundle-lib', {
-  description: 'Bundle the compiled library (lib/index.js) and command (lib/cli/main.js) into one file each, checked against the unbundled ones',
-  exec: 'ts-node --project test/tsconfig.json --transpile-only scripts/bundle-lib.ts',
-});
-project.postCompileTask.prependSpawn(bundle);
-
 const bench = project.addTask('bench', {
   description: 'Synth and lint speed and memory against cdk8s-plus-30 and js-yaml (never part of test); BENCH_SIZES, BENCH_RUNS tune it',
 });
 bench.spawn(project.compileTask);
-bench.spawn(bundle);
 bench.exec('node bench/run.js');
 
 project.addTask('rules-doc', {

@@ -1,6 +1,7 @@
 export * from './annotations';
 export * from './dependency';
 export * from './init-container';
+export * from './integration';
 export * from './rules/violation';
 export { ManifestValidator } from './rules/engine';
 export * from './workloads/options';
@@ -12,8 +13,8 @@ export * from './workloads/deployment';
 export * from './workloads/stateful-set';
 export * from './workloads/daemon-set';
 export * from './workloads/cron-job';
+export * from './workloads/meshed-deployment';
 export * from './mesh/mesh';
-export * from './mesh/meshed-deployment';
 export * from './plugin';
 export * from './presets/cloud-sql-proxy';
 export * from './presets/otel-collector';

@@ -1,4 +1,4 @@
-import { Chart, Cron, Duration, Size, Testing } from 'cdk8s';
+import { ApiObject, Chart, Cron, Duration, JsonPatch, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import {
   DependencyCondition, RunOnceInit, Sidecar, SidecarCronJob, SidecarDaemonSet, SidecarDeployment,
@@ -6,7 +6,6 @@ import {
 } from '../src';
 import { podSpecOf, synthErrors, synthWorkload } from './helpers';
 import * as engineModule from '../src/rules/engine';
-import { SidecarHost } from '../src/workloads/host';
 
 const probe = () => kplus.Probe.fromHttpGet('/ready', { port: 9901 });
 
@@ -62,7 +61,7 @@ describe('sidecars render as init containers with restartPolicy Always', () => {
     expect(proxy.startupProbe).toEqual({ failureThreshold: 3, httpGet: { path: '/ready', port: 9901, scheme: 'HTTP' } });
   });
 
-  test('lifecycle on a plain init container through the inherited cdk8s-plus method is rejected (cdk8s-plus-30 renders it)', () => {
+  test('lifecycle on a plain init container through the inherited cdk8s-plus method fails synth with SC102 (cdk8s-plus-30 renders it)', () => {
     const lifecycle = { preStop: kplus.Handler.fromCommand(['sleep', '5']) };
     const plainChart = Testing.chart();
     const plain = new kplus.Pod(plainChart, 'plain');
@@ -72,8 +71,12 @@ describe('sidecars render as init containers with restartPolicy Always', () => {
 
     const chart = Testing.chart();
     const pod = new SidecarPod(chart, 'pod');
-    expect(() => pod.addInitContainer({ name: 'setup', image: 'busybox:1.37', lifecycle })).toThrow(
-      '[test/pod] init container "setup" sets lifecycle, which may not be set for init containers without restartPolicy=Always; use addSidecar() for a sidecar, or remove lifecycle [SC102]');
+    pod.addInitContainer({ name: 'setup', image: 'busybox:1.37', lifecycle });
+    pod.addContainer({ name: 'app', image: 'app:1' });
+    // the rule's finding, formatted by the engine (one SC102, not a second hand-built throw)
+    expect(synthErrors(chart)).toEqual([
+      '[test/pod] init container "setup" sets lifecycle, which may not be set for init containers without restartPolicy=Always; remove lifecycle, or make "setup" a sidecar with restartPolicy: Always (at spec.initContainers[0].lifecycle) [SC102]',
+    ]);
   });
 
   test('a container name used by an init container and a main container fails synth (cdk8s-plus-30 renders it)', () => {
@@ -168,7 +171,7 @@ describe('ordering', () => {
     a.addDependency({ container: b });
     pod.addContainer({ name: 'app', image: 'app:1' });
     expect(synthErrors(chart)).toEqual([
-      '[test/pod] init containers depend on each other in a cycle: "a" -> "b" -> "a"; remove one of these dependencies [SC201]',
+      '[test/pod] init containers depend on each other in a cycle: "a" -> "b" -> "a"; remove one of these dependencies (at spec.initContainers[0]) [SC201]',
     ]);
   });
 
@@ -178,7 +181,7 @@ describe('ordering', () => {
     const a = pod.addRunOnceInit({ name: 'a', image: 'a:1' });
     a.addDependency({ container: a });
     pod.addContainer({ name: 'app', image: 'app:1' });
-    expect(synthErrors(chart)).toEqual(['[test/pod] init container "a" depends on itself; remove that dependency [SC201]']);
+    expect(synthErrors(chart)).toEqual(['[test/pod] init container "a" depends on itself; remove that dependency (at spec.initContainers[0]) [SC201]']);
   });
 
   test('a dependency on another workload\'s sidecar fails synth', () => {
@@ -190,7 +193,7 @@ describe('ordering', () => {
     pod.addRunOnceInit({ name: 'migrate', image: 'migrate:1', dependsOn: [{ container: foreign, condition: DependencyCondition.STARTED }] });
     pod.addContainer({ name: 'app', image: 'app:1' });
     expect(synthErrors(chart)).toEqual([
-      '[test/pod] init container "migrate" depends on sidecar "vault-agent" of workload "test/other", not of this workload; depend only on sidecars and init containers added to the same workload [SC202]',
+      '[test/pod] init container "migrate" depends on sidecar "vault-agent" of workload "test/other", not of this workload; depend only on sidecars and init containers added to the same workload (at spec.initContainers[0]) [SC202]',
     ]);
   });
 
@@ -203,7 +206,7 @@ describe('ordering', () => {
     pod.addContainer({ name: 'app', image: 'app:1' });
     pod.addContainerDependency(strayApp, { container: proxy });
     expect(synthErrors(chart)).toEqual([
-      '[test/pod] dependencies were declared for container "worker", which is not a main container of this workload; add it with addContainer() first [SC202]',
+      '[test/pod] dependencies were declared for container "worker", which is not a main container of this workload; add it with addContainer() first (at spec) [SC202]',
     ]);
   });
 
@@ -215,7 +218,7 @@ describe('ordering', () => {
     deploy.addContainerDependency(app, { container: proxy, condition: DependencyCondition.READY });
     const errors = synthErrors(chart);
     expect(errors).toContain(
-      '[test/deploy] container "app" waits for sidecar "proxy" to be READY, but "proxy" has no startupProbe and Kubernetes waits only for a startup probe, never a readiness probe; add a startupProbe to "proxy" or use STARTED [SC203]');
+      '[test/deploy] container "app" waits for sidecar "proxy" to be READY, but "proxy" has no startupProbe and Kubernetes waits only for a startup probe, never a readiness probe; add a startupProbe to "proxy" or use STARTED (at spec.template.spec.containers[0]) [SC203]');
   });
 
   test('COMPLETED on a sidecar fails synth', () => {
@@ -225,7 +228,7 @@ describe('ordering', () => {
     pod.addRunOnceInit({ name: 'migrate', image: 'migrate:1', dependsOn: [{ container: proxy, condition: DependencyCondition.COMPLETED }] });
     pod.addContainer({ name: 'app', image: 'app:1' });
     expect(synthErrors(chart)).toEqual([
-      '[test/pod] init container "migrate" waits for sidecar "proxy" to be COMPLETED, but a sidecar runs for the pod\'s life and never completes; use READY (with a startupProbe on "proxy") or STARTED [SC204]',
+      '[test/pod] init container "migrate" waits for sidecar "proxy" to be COMPLETED, but a sidecar runs for the pod\'s life and never completes; use READY (with a startupProbe on "proxy") or STARTED (at spec.initContainers[1]) [SC204]',
     ]);
   });
 
@@ -394,7 +397,7 @@ describe('Kubernetes version', () => {
       const pod = new SidecarPod(chart, `pod${i}`, { kubernetesVersion });
       pod.addSidecar({ name: 'proxy', image: 'proxy:1' });
       pod.addContainer({ name: 'app', image: 'app:1' });
-      return SidecarHost.of(pod)!.version.text;
+      return (pod as any)._host.version.text;
     });
     expect(versions).toEqual(['1.33', '1.33', '1.27', '1.33', '1.27']);
     expect(synthErrors(chart).map(message => message.slice(0, message.indexOf(']') + 1))).toEqual(['[test/pod2]', '[test/pod4]']);
@@ -499,44 +502,78 @@ describe('warnings at synth', () => {
   });
 });
 
-describe('rendering once per synth', () => {
-  test('a synth with several charts renders and validates each workload once', () => {
+describe('renders per synth', () => {
+  test('a synth renders a workload twice (one check, one output) and builds its state key once per validation pass', () => {
     const app = Testing.app();
     const charts = [new Chart(app, 'a'), new Chart(app, 'b'), new Chart(app, 'c')];
     const deploy = new SidecarDeployment(charts[1], 'deploy');
     deploy.addSidecar({ name: 'proxy', image: 'proxy:1' });
     deploy.addContainer({ name: 'app', image: 'app:1' });
-    const render = jest.spyOn(deploy, '_toPodSpec');
-    const yaml = app.synthYaml();
-    expect(render).toHaveBeenCalledTimes(1);
-    expect(yaml).toContain('restartPolicy: Always');
+    const renders = jest.spyOn(ApiObject.of(deploy), 'toJson');
+    const podSpecs = jest.spyOn(deploy, '_toPodSpec');
+    const engine = jest.spyOn(engineModule, 'validateManifests');
+    try {
+      // cdk8s validates the app once per chart plus once more (4 passes), then renders each object
+      expect(app.synthYaml()).toContain('restartPolicy: Always');
+      expect(renders).toHaveBeenCalledTimes(2);
+      expect(engine).toHaveBeenCalledTimes(1);
+      expect(podSpecs).toHaveBeenCalledTimes(4 + 2);
+
+      // the same state again: rendered for the output only
+      app.synthYaml();
+      expect(renders).toHaveBeenCalledTimes(3);
+      expect(engine).toHaveBeenCalledTimes(1);
+
+      // a change is checked again
+      deploy.addSidecar({ name: 'logs', image: 'logs:1' });
+      app.synthYaml();
+      expect(renders).toHaveBeenCalledTimes(5);
+      expect(engine).toHaveBeenCalledTimes(2);
+    } finally {
+      engine.mockRestore();
+    }
   });
 
-  test('the workloads of a chart are checked in one go: each rendered once, each error under its own path', () => {
+  test('Testing.synth renders a workload twice: one check and the output', () => {
+    const chart = Testing.chart();
+    const deploy = new SidecarDeployment(chart, 'deploy');
+    deploy.addContainer({ name: 'app', image: 'app:1' });
+    const renders = jest.spyOn(ApiObject.of(deploy), 'toJson');
+    Testing.synth(chart);
+    expect(renders).toHaveBeenCalledTimes(2);
+  });
+
+  test('what a render does not show still counts: a dependency, a suppression, a JSON patch', () => {
+    const chart = Testing.chart();
+    const deploy = new SidecarDeployment(chart, 'deploy');
+    const proxy = deploy.addSidecar({ name: 'proxy', image: 'proxy:1', readinessProbe: probe(), startupProbe: probe() });
+    const app = deploy.addContainer({ name: 'app', image: 'app:1' });
+    expect(deploy.violations().map(v => v.ruleId)).toEqual(['SC208']);
+    // the rendered order does not change, the verdict does
+    deploy.addContainerDependency(app, { container: proxy, condition: DependencyCondition.COMPLETED });
+    expect(deploy.violations().map(v => v.ruleId)).toEqual(['SC204', 'SC208']);
+    deploy.addSuppression({ ruleId: 'SC208', reason: 'the proxy readiness gates traffic on purpose' });
+    expect(deploy.violations().map(v => v.ruleId)).toEqual(['SC204']);
+    ApiObject.of(deploy).addJsonPatch(JsonPatch.add('/spec/template/spec/initContainers/0/lifecycle', { preStop: { exec: { command: ['sleep', '1'] } } }));
+    expect(deploy.violations().map(v => v.ruleId)).toContain('SC209');
+  });
+
+  test('each workload\'s errors are reported under its own path', () => {
     const app = Testing.app();
     const chart = new Chart(app, 'chart');
-    const deploys = ['one', 'two', 'three'].map(id => {
+    for (const id of ['one', 'two', 'three']) {
       const deploy = new SidecarDeployment(chart, id);
       deploy.addSidecar({ name: 'proxy', image: 'proxy:1' });
       deploy.addContainer({ name: id === 'two' ? 'proxy' : 'app', image: 'app:1' });
-      return deploy;
-    });
-    const renders = deploys.map(deploy => jest.spyOn(deploy, '_toPodSpec'));
-    const engine = jest.spyOn(engineModule, 'validateManifests');
-    expect(() => app.synthYaml()).toThrow(/\[chart\/two\][\s\S]*SC105/);
-    // All three rendered before the engine ran on any: the engine then runs over them back to back.
-    const lastRender = Math.max(...renders.map(render => render.mock.invocationCallOrder[0]));
-    expect(engine.mock.invocationCallOrder[0]).toBeGreaterThan(lastRender);
-    engine.mockRestore();
+    }
     let message = '';
     try {
       app.synthYaml();
     } catch (error) {
       message = (error as Error).message;
     }
+    expect(message).toMatch(/\[chart\/two\][^\n]*SC105/);
     expect(message).not.toMatch(/\[chart\/(one|three)\]/);
-    // Two synth calls, one render each per call, although the first workload's validation rendered all three.
-    for (const render of renders) expect(render).toHaveBeenCalledTimes(2);
   });
 
   test('a change after a synth is in the next synth and in describeLifecycle (no stale render)', () => {
@@ -563,7 +600,7 @@ describe('rendering once per synth', () => {
     const proxy = deploy.addSidecar({ name: 'proxy', image: 'proxy:1', drainTime: Duration.seconds(10) });
     expect(synthWorkload(chart).metadata.annotations['cdk8s-sidecars.io/drain-seconds']).toEqual('logs=5,proxy=10');
     // What a mesh add-on does: its proxy moves ahead of the sidecars declared before it.
-    (deploy as any)._host.pinFirst(proxy);
+    deploy.pinFirst(proxy);
     const last = synthWorkload(chart);
     expect(last.metadata.annotations['cdk8s-sidecars.io/drain-seconds']).toEqual('proxy=10,logs=5');
     expect(podSpecOf(last).terminationGracePeriodSeconds).toEqual(30 + 10 + 5);

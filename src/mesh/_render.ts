@@ -6,8 +6,7 @@ import * as kplus from 'cdk8s-plus-30';
 import * as k8s from 'cdk8s-plus-30/lib/imports/k8s';
 import { RunOnceInitProps, SidecarProps } from '../init-container';
 import { MeshLogLevel } from './mesh';
-import { PodSpecTransform } from '../workloads/host';
-import { RuleSuppression } from '../workloads/options';
+import { RuleSuppression } from '../integration';
 
 /** What a renderer may know about the workload. Reads that depend on later calls are lazy. */
 export interface MeshTarget {
@@ -35,7 +34,7 @@ export interface MeshRendering {
   readonly annotations: Record<string, string>;
   readonly suppressions: RuleSuppression[];
   /** Completes the proxy from the final pod spec: env, mounts, volumes, probe rewriting. */
-  readonly transform: PodSpecTransform;
+  readonly transform: (spec: any) => any;
 }
 
 /** What INJECT mode adds: the pod-template metadata that asks the webhook for a native proxy. */

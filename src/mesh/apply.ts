@@ -1,32 +1,17 @@
-import * as kplus from 'cdk8s-plus-30';
-import { RunOnceInit, Sidecar } from '../init-container';
+import { ISidecarHost } from '../integration';
 import { MeshRendering, MeshTarget } from './_render';
 import { istioInjection, renderIstio } from './istio';
 import { linkerdInjection, renderLinkerd } from './linkerd';
-import { Mesh, MeshKind, MeshMode } from './mesh';
-import { SidecarHost } from '../workloads/host';
-
-/** What applying a mesh added to a workload: the handles exist in RENDER mode only. */
-export interface AppliedMesh {
-  /** The mesh proxy, a native sidecar pinned first after the mesh's init container. */
-  readonly proxy?: Sidecar;
-  /** The mesh's own init container (iptables, or the CNI validator). */
-  readonly init?: RunOnceInit;
-}
+import { Mesh, MeshBinding, MeshKind, MeshMode } from './mesh';
 
 /**
- * The one way a mesh joins a workload, shared by `MeshedDeployment` and `SidecarJob`: in RENDER
- * mode the mesh's init container and proxy are added and pinned ahead of every other init
- * container, the pod opts out of the webhook, and a render-time transform completes the proxy
+ * The one way a mesh joins a workload, behind `Mesh.bind`: in RENDER mode the mesh's init
+ * container and proxy are added and pinned ahead of every other init container, the pod opts out of the webhook, and a render-time transform completes the proxy
  * from the final pod spec; in INJECT mode only the pod-template metadata asking the webhook for
  * a native proxy is added.
  */
-export function applyMesh(workload: kplus.AbstractPod, mesh: Mesh): AppliedMesh {
-  const host = SidecarHost.of(workload);
-  if (host === undefined) {
-    throw new Error(`[${workload.node.path}] a mesh can only join a workload of cdk8s-sidecars (SidecarDeployment, SidecarJob, ...)`);
-  }
-  const podMetadata = workload.podMetadata;
+export function bindMesh(host: ISidecarHost, mesh: Mesh): MeshBinding {
+  const podMetadata = host.podMetadata;
   if (mesh.mode === MeshMode.INJECT) {
     const injection = mesh.kind === MeshKind.ISTIO ? istioInjection(mesh, mesh._istio!) : linkerdInjection(mesh._linkerd!);
     Object.entries(injection.labels).forEach(([key, value]) => podMetadata.addLabel(key, value));
@@ -34,7 +19,7 @@ export function applyMesh(workload: kplus.AbstractPod, mesh: Mesh): AppliedMesh 
     return {};
   }
 
-  const target = meshTarget(workload);
+  const target = meshTarget(host);
   const rendering: MeshRendering = mesh.kind === MeshKind.ISTIO
     ? renderIstio(target, mesh, mesh._istio!)
     : renderLinkerd(target, mesh, mesh._linkerd!);
@@ -45,11 +30,11 @@ export function applyMesh(workload: kplus.AbstractPod, mesh: Mesh): AppliedMesh 
   Object.entries(rendering.labels).forEach(([key, value]) => podMetadata.addLabel(key, value));
   Object.entries(rendering.annotations).forEach(([key, value]) => podMetadata.addAnnotation(key, value));
   rendering.suppressions.forEach(suppression => host.addSuppression(suppression));
-  host.addPodSpecTransform(rendering.transform);
+  host.addPodSpecTransform({ transformPodSpec: rendering.transform });
   return { proxy, init };
 }
 
-function meshTarget(workload: kplus.AbstractPod): MeshTarget {
+function meshTarget(workload: ISidecarHost): MeshTarget {
   return {
     name: workload.name,
     kind: workload.kind,

@@ -1,6 +1,8 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { ISTIO as ISTIO_FACTS, LINKERD as LINKERD_FACTS, MeshFacts } from './facts';
+import type { RunOnceInit, Sidecar } from '../init-container';
+import type { ISidecarHost } from '../integration';
 
 /**
  * How a workload joins the mesh.
@@ -257,6 +259,22 @@ export interface LinkerdOptions extends MeshOptions {
 }
 
 /**
+ * What a mesh added to the workload it joined.
+ */
+export interface MeshBinding {
+  /**
+   * The mesh proxy, a native sidecar pinned first after the mesh's init container.
+   * @default - none in INJECT mode, where the webhook adds the proxy
+   */
+  readonly proxy?: Sidecar;
+  /**
+   * The mesh's own init container (iptables, or the CNI validator).
+   * @default - none in INJECT mode
+   */
+  readonly init?: RunOnceInit;
+}
+
+/**
  * A service mesh a workload joins: Istio or Linkerd, rendered at synth time as a native sidecar
  * (the proxy first, so the app's own init containers and sidecars run inside the mesh), or
  * requested from the mesh's webhook.
@@ -333,6 +351,19 @@ export class Mesh {
     this._options = options;
     this._istio = istio;
     this._linkerd = linkerd;
+  }
+
+  /**
+   * Join a workload: in RENDER mode add the mesh's init container and proxy ahead of every other
+   * init container, opt the pod out of the webhook and complete the proxy from the final pod
+   * spec; in INJECT mode add the pod-template metadata that asks the webhook for a native proxy.
+   * `MeshedDeployment` and `SidecarJob` call this for their `mesh` prop.
+   */
+  public bind(host: ISidecarHost): MeshBinding {
+    // The renderers load on first use, so that importing the library does not load them.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { bindMesh } = require('./apply') as typeof import('./apply');
+    return bindMesh(host, this);
   }
 }
 

@@ -1,11 +1,10 @@
 /**
- * What the presets share: reaching the workload construct and its SidecarHost behind the public
- * `ISidecarWorkload` interface, and adding pod-spec pieces cdk8s-plus cannot express.
+ * What the presets share: reaching the workload as a construct, and adding pod-spec pieces
+ * cdk8s-plus cannot express through the workload's `addPodSpecTransform`.
  */
 import * as kplus from 'cdk8s-plus-30';
 import { Construct, IConstruct } from 'constructs';
 import { checkInstance, checkPropsObject } from '../prop-checks';
-import { SidecarHost } from '../workloads/host';
 import { ISidecarWorkload } from '../workloads/workload';
 
 /** The workload as a construct (every `ISidecarWorkload` of this library is one). */
@@ -58,31 +57,23 @@ function ownerOf(root: IConstruct, container: kplus.Container): IConstruct | und
   });
 }
 
-/** The SidecarHost behind a workload. */
-export function hostOf(workload: ISidecarWorkload, where: string): SidecarHost {
-  const host = SidecarHost.of(workloadConstruct(workload, where));
-  if (host === undefined) {
-    throw new Error(`${where}: the workload has no sidecar host; pass a SidecarDeployment, SidecarJob or another workload of cdk8s-sidecars`);
-  }
-  return host;
-}
-
 /**
  * Add a volume cdk8s-plus has no type for (projected service-account tokens) and mount it into
  * one container, at render time.
  */
-export function addRawVolume(workload: ISidecarWorkload, where: string, containerName: string,
-  volume: Record<string, any>, mount: Record<string, any>): void {
-  hostOf(workload, where).addPodSpecTransform(spec => {
-    const volumes: any[] = Array.isArray(spec.volumes) ? spec.volumes : [];
-    const list = (field: 'initContainers' | 'containers') => (Array.isArray(spec[field])
-      ? spec[field].map((c: any) => (c?.name === containerName ? { ...c, volumeMounts: [...c.volumeMounts ?? [], mount] } : c))
-      : spec[field]);
-    return {
-      ...spec,
-      initContainers: list('initContainers'),
-      containers: list('containers'),
-      volumes: volumes.some(v => v?.name === volume.name) ? volumes : [...volumes, volume],
-    };
+export function addRawVolume(workload: ISidecarWorkload, containerName: string, volume: Record<string, any>, mount: Record<string, any>): void {
+  workload.addPodSpecTransform({
+    transformPodSpec: spec => {
+      const volumes: any[] = Array.isArray(spec.volumes) ? spec.volumes : [];
+      const list = (field: 'initContainers' | 'containers') => (Array.isArray(spec[field])
+        ? spec[field].map((c: any) => (c?.name === containerName ? { ...c, volumeMounts: [...c.volumeMounts ?? [], mount] } : c))
+        : spec[field]);
+      return {
+        ...spec,
+        initContainers: list('initContainers'),
+        containers: list('containers'),
+        volumes: volumes.some(v => v?.name === volume.name) ? volumes : [...volumes, volume],
+      };
+    },
   });
 }

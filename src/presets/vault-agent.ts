@@ -151,7 +151,7 @@ export class VaultAgent {
       },
       drainTime: Duration.seconds(5),
     });
-    addRawVolume(workload, where, name, {
+    addRawVolume(workload, name, {
       name: `${name}-token`,
       projected: {
         sources: [{ serviceAccountToken: { path: 'token', expirationSeconds: 3600, ...(options.tokenAudience !== undefined ? { audience: options.tokenAudience } : {}) } }],

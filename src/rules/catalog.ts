@@ -1,3 +1,4 @@
+import { DEPENDENCY_RULES } from './dependencies';
 import { RULES } from './pack';
 import { Rule } from './rule';
 import { Severity } from './violation';
@@ -9,44 +10,7 @@ export interface RuleDoc extends Omit<Rule, 'check'> {
 }
 
 /** Rules about the typed dependency API: they need intent that a rendered manifest does not carry. */
-export const TYPED_API_RULES: readonly RuleDoc[] = [
-  {
-    id: 'SC201',
-    severity: Severity.ERROR,
-    title: 'typed dependencies between init containers form a cycle',
-    why: 'init containers start strictly in list order, so no order can satisfy a cycle',
-    fix: 'remove one of the dependencies named in the message',
-    source: 'KEP-753 startup ordering (init containers start in list order)',
-    scope: 'typed API',
-  },
-  {
-    id: 'SC202',
-    severity: Severity.ERROR,
-    title: 'a dependency names a container of another workload, or is declared for a container the workload does not have',
-    why: 'containers of different pods cannot order each other; the dependency could never be honoured',
-    fix: 'depend only on sidecars and run-once init containers added to the same workload',
-    source: 'cdk8s-sidecars typed dependency API',
-    scope: 'typed API',
-  },
-  {
-    id: 'SC203',
-    severity: Severity.ERROR,
-    title: 'a READY dependency on a sidecar without a startupProbe',
-    why: 'the kubelet starts the next container once a sidecar is started: its startupProbe has passed, or without one as soon as the process runs; a readiness probe never gates startup',
-    fix: 'add a startupProbe to the sidecar, or depend on it with condition STARTED',
-    source: 'KEP-753; kubelet startup of restartable init containers',
-    scope: 'typed API',
-  },
-  {
-    id: 'SC204',
-    severity: Severity.ERROR,
-    title: 'a COMPLETED dependency on a sidecar',
-    why: 'a sidecar (restartPolicy: Always) runs for the pod\'s life and is restarted when it exits; it never completes',
-    fix: 'use READY (with a startupProbe on the sidecar) or STARTED; COMPLETED is for run-once init containers',
-    source: 'KEP-753',
-    scope: 'typed API',
-  },
-];
+export const TYPED_API_RULES: readonly RuleDoc[] = DEPENDENCY_RULES.map(({ check: _check, ...doc }) => ({ ...doc, scope: 'typed API' }));
 
 /** Rules about the input itself. */
 export const META_RULES: readonly RuleDoc[] = [

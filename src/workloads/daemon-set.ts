@@ -1,7 +1,8 @@
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { ContainerDependency } from '../dependency';
-import { RunOnceInit, RunOnceInitProps, Sidecar, SidecarProps } from '../init-container';
+import { InitContainerHandle, RunOnceInit, RunOnceInitProps, Sidecar, SidecarProps } from '../init-container';
+import { IPodSpecTransform, RuleSuppression } from '../integration';
 import { SidecarHost, withoutInitContainers } from './host';
 import { SidecarWorkloadOptions } from './options';
 import { LifecycleSummary } from './summary';
@@ -25,6 +26,7 @@ export class SidecarDaemonSet extends kplus.DaemonSet implements ISidecarWorkloa
       construct: this,
       attachInit: p => super.addInitContainer(p),
       apiObject: () => this.apiObject,
+      unresolvedSpec: () => this._toKube(),
       runsToCompletion: false,
       explicitGracePeriod: props.terminationGracePeriod !== undefined,
     }, props);
@@ -76,6 +78,24 @@ export class SidecarDaemonSet extends kplus.DaemonSet implements ISidecarWorkloa
   /** Every rule violation of the rendered manifest, warnings included, suppressions applied. */
   public violations(): Violation[] {
     return this._host.violations();
+  }
+
+  /**
+   * Move a sidecar or init container of this workload ahead of every one not pinned before it
+   * (a mesh's proxy starts first).
+   */
+  public pinFirst(handle: InitContainerHandle): void {
+    this._host.pinFirst(handle);
+  }
+
+  /** Suppress a rule for this workload, with the reason. */
+  public addSuppression(suppression: RuleSuppression): void {
+    this._host.addSuppression(suppression);
+  }
+
+  /** Change the rendered pod spec; transforms run in the order they were added. */
+  public addPodSpecTransform(transform: IPodSpecTransform): void {
+    this._host.addPodSpecTransform(transform);
   }
 
   /** @internal */

@@ -1,12 +1,12 @@
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { ContainerDependency } from '../dependency';
-import { RunOnceInit, RunOnceInitProps, Sidecar, SidecarProps } from '../init-container';
+import { InitContainerHandle, RunOnceInit, RunOnceInitProps, Sidecar, SidecarProps } from '../init-container';
+import { IPodSpecTransform, RuleSuppression } from '../integration';
 import { SidecarHost, withoutInitContainers } from './host';
 import { SidecarWorkloadOptions } from './options';
 import { LifecycleSummary } from './summary';
 import { ISidecarWorkload } from './workload';
-import { applyMesh } from '../mesh/apply';
 import { Mesh } from '../mesh/mesh';
 import { checkInstance } from '../prop-checks';
 import { Violation } from '../rules/violation';
@@ -37,13 +37,14 @@ export class SidecarJob extends kplus.Job implements ISidecarWorkload {
       construct: this,
       attachInit: p => super.addInitContainer(p),
       apiObject: () => this.apiObject,
+      unresolvedSpec: () => this._toKube(),
       runsToCompletion: true,
       explicitGracePeriod: props.terminationGracePeriod !== undefined,
     }, props);
     props.initContainers?.forEach(c => this.addInitContainer(c));
     if (props.mesh !== undefined) {
       checkInstance(() => `[${this.node.path}] SidecarJob`, 'mesh', props.mesh, 'a Mesh: Mesh.istio() or Mesh.linkerd()', mesh => mesh instanceof Mesh);
-      applyMesh(this, props.mesh);
+      props.mesh.bind(this);
     }
   }
 
@@ -92,6 +93,24 @@ export class SidecarJob extends kplus.Job implements ISidecarWorkload {
   /** Every rule violation of the rendered manifest, warnings included, suppressions applied. */
   public violations(): Violation[] {
     return this._host.violations();
+  }
+
+  /**
+   * Move a sidecar or init container of this workload ahead of every one not pinned before it
+   * (a mesh's proxy starts first).
+   */
+  public pinFirst(handle: InitContainerHandle): void {
+    this._host.pinFirst(handle);
+  }
+
+  /** Suppress a rule for this workload, with the reason. */
+  public addSuppression(suppression: RuleSuppression): void {
+    this._host.addSuppression(suppression);
+  }
+
+  /** Change the rendered pod spec; transforms run in the order they were added. */
+  public addPodSpecTransform(transform: IPodSpecTransform): void {
+    this._host.addPodSpecTransform(transform);
   }
 
   /** @internal */

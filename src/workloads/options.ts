@@ -1,14 +1,5 @@
 import { Duration } from 'cdk8s';
-
-/**
- * A rule suppression: the rule id and why it does not apply here.
- */
-export interface RuleSuppression {
-  /** The rule id, e.g. `SC208`. */
-  readonly ruleId: string;
-  /** Why the rule does not apply to this workload: a real sentence, at least 10 characters. */
-  readonly reason: string;
-}
+import { RuleSuppression } from '../integration';
 
 /**
  * Settings every sidecar-aware workload shares, on top of its cdk8s-plus props.

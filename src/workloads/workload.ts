@@ -1,28 +1,17 @@
 import * as kplus from 'cdk8s-plus-30';
 import { ContainerDependency } from '../dependency';
-import { RunOnceInit, RunOnceInitProps, Sidecar, SidecarProps } from '../init-container';
+import { Sidecar } from '../init-container';
+import { ISidecarHost } from '../integration';
 import { LifecycleSummary } from './summary';
 import { Violation } from '../rules/violation';
 
 /**
- * The sidecar API every workload of this library offers.
+ * The sidecar API every workload of this library offers. `addSidecar` and `addRunOnceInit` come
+ * from `ISidecarHost`, what meshes and presets use to join a workload.
  */
-export interface ISidecarWorkload {
+export interface ISidecarWorkload extends ISidecarHost {
   /** The sidecars added so far, in declaration order. */
   readonly sidecars: Sidecar[];
-
-  /**
-   * Add a native sidecar: an init container with `restartPolicy: Always` that starts before
-   * the containers after it and stops after the main containers.
-   * @returns the sidecar's handle, for dependencies and mounts
-   */
-  addSidecar(props: SidecarProps): Sidecar;
-
-  /**
-   * Add a run-once init container: it must exit 0 before the next container starts.
-   * @returns the init container's handle, for dependencies and mounts
-   */
-  addRunOnceInit(props: RunOnceInitProps): RunOnceInit;
 
   /**
    * Declare what a main container needs from sidecars and run-once init containers. Main

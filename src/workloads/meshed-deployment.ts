@@ -1,9 +1,8 @@
 import { Construct } from 'constructs';
+import { SidecarDeployment, SidecarDeploymentProps } from './deployment';
 import { RunOnceInit, Sidecar } from '../init-container';
-import { applyMesh } from './apply';
-import { Mesh } from './mesh';
+import { Mesh } from '../mesh/mesh';
 import { checkInstance } from '../prop-checks';
-import { SidecarDeployment, SidecarDeploymentProps } from '../workloads/deployment';
 
 /**
  * Props of a `MeshedDeployment`.
@@ -38,9 +37,9 @@ export class MeshedDeployment extends SidecarDeployment {
     super(scope, id, props ?? {});
     checkInstance(() => `[${this.node.path}] MeshedDeployment`, 'mesh', props?.mesh, 'a Mesh: Mesh.istio() or Mesh.linkerd()', mesh => mesh instanceof Mesh);
     this.mesh = props.mesh;
-    const applied = applyMesh(this, props.mesh);
-    this.meshProxy = applied.proxy;
-    this.meshInit = applied.init;
+    const binding = props.mesh.bind(this);
+    this.meshProxy = binding.proxy;
+    this.meshInit = binding.init;
   }
 }
 
