@@ -1,5 +1,6 @@
 import { WorkloadKinds } from '../lifecycle/pod-spec';
 import { ruleCatalog } from '../rules/catalog';
+import { resolveRuleSettings } from '../rules/settings';
 import { validateManifests } from '../rules/engine';
 import { Severity, ValidationOptions, Violation } from '../rules/violation';
 import { DEFAULT_KUBERNETES_VERSION, parseKubeVersion } from '../version';
@@ -46,10 +47,12 @@ export class SidecarValidationPlugin {
     const kubernetesVersion = parseKubeVersion(props.kubernetesVersion, 'the kubernetesVersion property of the cdk8s-sidecars validation plugin').text;
     // Checked here, so that a bad entry fails the plugin's construction with the property named.
     WorkloadKinds.of(props.customWorkloads, 'the customWorkloads property of the cdk8s-sidecars validation plugin: entry');
+    resolveRuleSettings(props.rules, 'the rules property of the cdk8s-sidecars validation plugin');
     this.options = {
       kubernetesVersion,
       ...(props.requestBudget !== undefined ? { requestBudget: props.requestBudget } : {}),
       ...(props.customWorkloads !== undefined ? { customWorkloads: props.customWorkloads } : {}),
+      ...(props.rules !== undefined ? { rules: props.rules } : {}),
     };
     this.failOnWarnings = props.failOnWarnings === true;
   }
@@ -114,7 +117,7 @@ export class SidecarValidationPlugin {
 }
 
 const WHERE = 'the cdk8s-sidecars validation plugin';
-const KNOWN_PROPERTIES = ['kubernetesVersion', 'requestBudget', 'customWorkloads', 'failOnWarnings'];
+const KNOWN_PROPERTIES = ['kubernetesVersion', 'requestBudget', 'customWorkloads', 'rules', 'failOnWarnings'];
 
 /**
  * The plugin's `properties:` as YAML gives them, checked: an object (or nothing), known keys only,
@@ -123,7 +126,7 @@ const KNOWN_PROPERTIES = ['kubernetesVersion', 'requestBudget', 'customWorkloads
 function checkedProperties(props: unknown): SidecarValidationPluginProps {
   if (props === undefined || props === null) return {};
   if (typeof props !== 'object' || Array.isArray(props)) {
-    throw new Error(`the properties of ${WHERE} must be a mapping (kubernetesVersion, failOnWarnings, requestBudget, customWorkloads), got ${describe(props)}`);
+    throw new Error(`the properties of ${WHERE} must be a mapping (kubernetesVersion, failOnWarnings, requestBudget, customWorkloads, rules), got ${describe(props)}`);
   }
   const record = props as Record<string, unknown>;
   for (const key of Object.keys(record)) {

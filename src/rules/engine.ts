@@ -6,6 +6,7 @@ import { KubeVersion, parseKubeVersionAgain } from '../version';
 import { injectorChoice } from './injected';
 import { RULES } from './pack';
 import { Finding, Rule, RuleContext } from './rule';
+import { resolveRuleSettings } from './settings';
 import { resolveSuppressions, SuppressionInput } from './suppressions';
 import { Severity, ValidationOptions, Violation } from './violation';
 
@@ -57,11 +58,14 @@ export class ManifestValidator {
  * need on top of the public ones.
  */
 export function validateManifests(manifests: any[], options: ValidationOptions = {}, engine: EngineOptions = {}): Violation[] {
+  const settings = resolveRuleSettings(options.rules, 'ValidationOptions.rules');
+  const rules = engine.rules ?? RULES;
   const run: EngineRun = {
     version: parseKubeVersionAgain(options.kubernetesVersion),
     kinds: WorkloadKinds.of(options.customWorkloads),
     options,
-    rules: engine.rules ?? RULES,
+    rules: settings.off.size > 0 ? rules.filter(rule => !settings.off.has(rule.id)) : rules,
+    severities: settings.severities,
     fromConstructs: engine.fromConstructs ?? false,
     suppressions: engine.suppressions ?? [],
     everyFieldSet: engine.everyFieldSet ?? false,
@@ -81,6 +85,8 @@ interface EngineRun {
   readonly fromConstructs: boolean;
   readonly suppressions: readonly SuppressionInput[];
   readonly everyFieldSet: boolean;
+  /** The severity each finding of a rule gets instead of its own (`ValidationOptions.rules`). */
+  readonly severities: ReadonlyMap<string, Severity>;
 }
 
 /** Validate an object, or each item of a `List` (recursively), in order. */
@@ -170,14 +176,15 @@ function checkObject(object: any, run: EngineRun, out: Violation[]): void {
   const suppressions = resolveSuppressions(object, run.suppressions);
   for (const problem of suppressions.problems) out.push(violationOf(context, SUPPRESSION_RULE_ID, Severity.ERROR, problem));
   const suppressed = suppressions.ruleIds.size > 0 ? suppressions.ruleIds : undefined;
-  withSharedEntries(() => runRules(context, run.rules, suppressed, out), run.everyFieldSet);
+  withSharedEntries(() => runRules(context, run, suppressed, out), run.everyFieldSet);
 }
 
 /**
  * Each rule over one object. An indexed loop: it runs once per rule and object, mostly before V8
  * has compiled it, and a `for...of` there builds an iterator result on every step.
  */
-function runRules(context: ObjectContext, rules: readonly Rule[], suppressed: Set<string> | undefined, out: Violation[]): void {
+function runRules(context: ObjectContext, run: EngineRun, suppressed: Set<string> | undefined, out: Violation[]): void {
+  const rules = run.rules;
   for (let r = 0; r < rules.length; r++) {
     const rule = rules[r];
     if (suppressed !== undefined && suppressed.has(rule.id)) continue;
@@ -187,7 +194,11 @@ function runRules(context: ObjectContext, rules: readonly Rule[], suppressed: Se
     } catch (error) {
       findings = [{ path: '', message: `rule ${rule.id} could not check this object: ${(error as Error).message}` }];
     }
-    for (let i = 0; i < findings.length; i++) out.push(violationOf(context, rule.id, rule.severity, ownersShare(context, rule, findings[i])));
+    const set = run.severities.size > 0 ? run.severities.get(rule.id) : undefined;
+    for (let i = 0; i < findings.length; i++) {
+      const finding = ownersShare(context, rule, findings[i]);
+      out.push(violationOf(context, rule.id, rule.severity, set === undefined ? finding : { ...finding, severity: set }));
+    }
   }
 }
 

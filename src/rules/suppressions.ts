@@ -15,7 +15,7 @@ export interface ResolvedSuppressions {
 }
 
 const ANNOTATION_PATH = `metadata.annotations[${Annotations.SUPPRESS}]`;
-const MIN_REASON_LENGTH = 10;
+export const MIN_REASON_LENGTH = 10;
 /** Reasons that say nothing, however long someone makes them. */
 const PLACEHOLDER_REASONS = /^(todo|tbd|fixme|n\/?a|none|no reason|ignore|ignored|suppress(ed)?|wip|test(ing)?|temp(orary)?|later|fix later|false positive|x+|\.+|-+|\?+)$/i;
 
@@ -36,7 +36,7 @@ export function resolveSuppressions(manifest: any, fromConstruct: readonly Suppr
       problem = `${where} names rule "${ruleId}", which does not exist`;
     } else if (!isSuppressible(ruleId)) {
       problem = `${where} suppresses ${ruleId}, which cannot be suppressed: ${unsuppressibleBecause(ruleId)}`;
-    } else if (reason.length < MIN_REASON_LENGTH || PLACEHOLDER_REASONS.test(reason)) {
+    } else if (!isMeaningfulReason(reason)) {
       problem = `${where} suppresses ${ruleId} without a meaningful reason (${reason ? `"${reason}"` : 'none given'})`;
     }
     if (problem) {
@@ -48,6 +48,12 @@ export function resolveSuppressions(manifest: any, fromConstruct: readonly Suppr
   for (const input of fromConstruct) consider(input, 'a suppression on the construct', 'metadata');
   for (const input of annotated) consider(input, `the ${Annotations.SUPPRESS} annotation`, ANNOTATION_PATH);
   return { ruleIds, problems };
+}
+
+/** Whether a reason says something: long enough, and not a placeholder such as "todo". */
+export function isMeaningfulReason(reason: string): boolean {
+  const trimmed = reason.trim();
+  return trimmed.length >= MIN_REASON_LENGTH && !PLACEHOLDER_REASONS.test(trimmed);
 }
 
 const NONE: ResolvedSuppressions = { ruleIds: new Set(), problems: [] };

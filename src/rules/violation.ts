@@ -67,6 +67,13 @@ export interface ValidationOptions {
    * @default - only the built-in kinds
    */
   readonly customWorkloads?: CustomWorkloadKind[];
+
+  /**
+   * Rules turned off or given another severity for the whole run, each with a reason. Rules that
+   * report what the API server rejects may only be raised.
+   * @default - every rule at its own severity
+   */
+  readonly rules?: RuleSetting[];
 }
 
 /**
@@ -92,4 +99,22 @@ export interface CustomWorkloadKind {
    * @default false
    */
   readonly runsToCompletion?: boolean;
+}
+
+/**
+ * A rule turned off, or given another severity, for a whole run (a repository's
+ * `.cdk8s-sidecars.yaml`, the validation plugin's properties, `ValidationOptions.rules`).
+ */
+export interface RuleSetting {
+  /** The rule id, e.g. `SC208`. */
+  readonly ruleId: string;
+
+  /** `off`, `error`, `warning` or `info`: the severity every finding of the rule gets, or none. */
+  readonly severity: string;
+
+  /**
+   * Why the rule does not fit here, for whoever reads the setting later: at least 10 characters
+   * that say something, as for a suppression.
+   */
+  readonly reason: string;
 }

@@ -124,11 +124,12 @@ describe('SidecarValidationPlugin', () => {
     expect(make(undefined)).not.toThrow();
     expect(make({ kubernetesVersion: 1.3 })).toThrow('the kubernetesVersion property of the cdk8s-sidecars validation plugin is the number 1.3; quote it in cdk8s.yaml (kubernetesVersion: "1.30"), since YAML reads 1.30 unquoted as 1.3');
     expect(make({ failOnWarnings: 'true' })).toThrow('the failOnWarnings property of the cdk8s-sidecars validation plugin must be true or false (unquoted), got the string "true"');
-    expect(make([1, 2])).toThrow('the properties of the cdk8s-sidecars validation plugin must be a mapping (kubernetesVersion, failOnWarnings, requestBudget, customWorkloads), got a list');
-    expect(make({ kubernetesVersoin: '1.35' })).toThrow('the cdk8s-sidecars validation plugin has no property "kubernetesVersoin"; its properties are kubernetesVersion, requestBudget, customWorkloads, failOnWarnings');
+    expect(make([1, 2])).toThrow('the properties of the cdk8s-sidecars validation plugin must be a mapping (kubernetesVersion, failOnWarnings, requestBudget, customWorkloads, rules), got a list');
+    expect(make({ kubernetesVersoin: '1.35' })).toThrow('the cdk8s-sidecars validation plugin has no property "kubernetesVersoin"; its properties are kubernetesVersion, requestBudget, customWorkloads, rules, failOnWarnings');
     expect(make({ requestBudget: { cpu: 2 } })).toThrow('the requestBudget property of the cdk8s-sidecars validation plugin must map resource names to quoted quantities (cpu: "2", memory: "4Gi"); cpu is number 2');
     expect(make({ requestBudget: 'lots' })).toThrow('got the string "lots"');
     expect(make({ kubernetesVersion: '1.35', failOnWarnings: true, requestBudget: { cpu: '2' } })).not.toThrow();
+    expect(make({ rules: [{ ruleId: 'SC209', severity: 'off' }] })).toThrow('the rules property of the cdk8s-sidecars validation plugin[0] changes SC209 without a meaningful reason');
   });
 
   test('a manifest that cannot be read is a failure, not an exception', async () => {
