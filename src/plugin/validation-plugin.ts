@@ -1,7 +1,7 @@
 import { WorkloadKinds } from '../lifecycle/pod-spec';
 import { ruleCatalog } from '../rules/catalog';
-import { resolveRuleSettings } from '../rules/settings';
 import { validateManifests } from '../rules/engine';
+import { resolveRuleSettings } from '../rules/settings';
 import { Severity, ValidationOptions, Violation } from '../rules/violation';
 import { DEFAULT_KUBERNETES_VERSION, parseKubeVersion } from '../version';
 

@@ -8,7 +8,10 @@ const POD = {
   spec: {
     containers: [{ name: 'app', image: 'registry.example.com/app:1' }],
     initContainers: [{
-      name: 'proxy', image: 'registry.example.com/proxy:1', restartPolicy: 'Always', resources: { requests: { cpu: '10m', memory: '16Mi' } },
+      name: 'proxy',
+      image: 'registry.example.com/proxy:1',
+      restartPolicy: 'Always',
+      resources: { requests: { cpu: '10m', memory: '16Mi' } },
       lifecycle: { preStop: { exec: { command: ['sleep', '5'] } } },
     }],
   },
