@@ -3,7 +3,7 @@
  * and SC120 (pod-level `spec.resources`). Quantities go through the exact parser in
  * `lifecycle/quantity.ts`, rounded up to milli-units as `SetDefaults_ResourceList` does.
  */
-import { formatQuantity, Nanos, parseQuantity, roundUpToMilli } from '../../lifecycle/quantity';
+import { formatQuantity, Nanos, parseQuantity, parseQuantityExact, roundUpToMilli } from '../../lifecycle/quantity';
 import { Finding } from '../rule';
 import { finding, isPlainObject, qualifiedNameErrors, show } from './_util';
 
@@ -222,7 +222,7 @@ function quantityFindings(name: string, value: ResourceValue, path: string, subj
 
 /** `IsHugePageResourceValueDivisible` (the page size is the name's suffix: hugepages-2Mi). */
 function hugePagesDivisible(name: string, nanos: Nanos): boolean {
-  const page = parseQuantity(name.slice('hugepages-'.length));
+  const page = parseQuantityExact(name.slice('hugepages-'.length));
   if (page === undefined || page <= 0n || page % NANO !== 0n) return false;
   const units = ceilDiv(nanos, NANO);
   return units % (page / NANO) === 0n;
