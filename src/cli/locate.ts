@@ -110,7 +110,7 @@ class LineStarts {
     let low = 0;
     let high = this.starts.length - 1;
     while (low < high) {
-      const middle = (low + high + 1) >> 1;
+      const middle = Math.ceil((low + high) / 2);
       if (this.starts[middle] <= offset) low = middle;
       else high = middle - 1;
     }
