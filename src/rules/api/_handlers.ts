@@ -4,7 +4,7 @@
  */
 import { isAtLeast, KubeVersion } from '../../version';
 import { Finding } from '../rule';
-import { finding, intField, intOrStringPortError, isPlainObject, isSet, isValidPortNumber, listField, show, stringField } from './_util';
+import { finding, intField, intOrStringPortError, isPlainObject, isSet, isValidPortNumber, listField, pushAll, show, stringField } from './_util';
 
 /** Handler actions in the order `validateHandler` visits them; a later extra one is the one flagged. */
 export type HandlerAction = 'exec' | 'httpGet' | 'tcpSocket' | 'grpc' | 'sleep';
@@ -46,7 +46,7 @@ export function handlerFindings(handler: Record<string, any>, path: string, subj
     seen = action;
     // `sleep` reads as a verb in messages (`preStop sleeps 31 seconds`); the others as nouns.
     const actionSubject = action === 'sleep' ? subject : `${subject} ${action}`;
-    findings.push(...actionFindings(action, handler[action], `${path}.${action}`, actionSubject, options));
+    pushAll(findings, actionFindings(action, handler[action], `${path}.${action}`, actionSubject, options));
   }
   if (seen === undefined) {
     findings.push(finding(path,

@@ -5,7 +5,7 @@
  */
 import { formatQuantity, Nanos, parseQuantity, parseQuantityExact, roundUpToMilli } from '../../lifecycle/quantity';
 import { Finding } from '../rule';
-import { finding, isPlainObject, qualifiedNameErrors, show } from './_util';
+import { finding, isPlainObject, pushAll, qualifiedNameErrors, show } from './_util';
 
 const NANO = 1_000_000_000n;
 
@@ -132,7 +132,7 @@ export function requirementFindings(requirements: Requirements, path: string, su
             ? 'use cpu, memory, ephemeral-storage, hugepages-<size>, or a fully qualified extended resource such as example.com/gpu'
             : 'set only cpu, memory and hugepages-<size> at pod level'));
       }
-      findings.push(...quantityFindings(name, value, `${path}.${list}[${name}]`, `${subject} ${list} ${name}`));
+      pushAll(findings, quantityFindings(name, value, `${path}.${list}[${name}]`, `${subject} ${list} ${name}`));
     }
   }
   for (const [name, request] of requirements.requests) {

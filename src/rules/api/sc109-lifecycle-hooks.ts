@@ -3,7 +3,7 @@ import { APP_THEN_INIT, containerEntries, setsAnyField } from '../containers';
 import { Finding, NO_FINDINGS, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
 import { effectiveLifecycle, HandlerAction, handlerFindings, SLEEP_ACTION_MINOR } from './_handlers';
-import { at, gracePeriodSeconds, intField, isPlainObject, isSet } from './_util';
+import { at, gracePeriodSeconds, intField, isPlainObject, isSet, pushAll } from './_util';
 
 /** PodLifecycleSleepActionAllowZero is beta (on) from 1.33: `sleep.seconds: 0` is accepted. */
 const SLEEP_ZERO_MINOR = 33;
@@ -45,7 +45,7 @@ export const lifecycleHooksRule: Rule = {
       for (const hook of ['postStart', 'preStop']) {
         const handler = lifecycle[hook];
         if (!isSet(handler) || !isPlainObject(handler)) continue;
-        findings.push(...handlerFindings(handler, at(entry, `lifecycle.${hook}`), `${entry.label} ${hook}`, options));
+        pushAll(findings, handlerFindings(handler, at(entry, `lifecycle.${hook}`), `${entry.label} ${hook}`, options));
       }
     }
     return findings;

@@ -5,7 +5,7 @@ import { APP_LISTS, containerEntries } from '../containers';
 import { Finding, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
 import { readRequirements, requirementFindings, ResourceValue, showQuantity } from './_resources';
-import { finding, isPlainObject, isSet, ownValue } from './_util';
+import { finding, isPlainObject, isSet, ownValue, pushAll } from './_util';
 
 /** PodLevelResources is beta (on) from 1.34; before that `spec.resources` is dropped unvalidated. */
 const POD_LEVEL_RESOURCES_MINOR = 34;
@@ -37,7 +37,7 @@ export const podResourcesRule: Rule = {
     const requirements = readRequirements(resources, false);
     // Templates too: the template itself might pass, but every Pod created from it is defaulted and rejected.
     if (requirements.limits.size > 0) defaultPodRequests(requirements.requests, requirements.limits, aggregate);
-    findings.push(...requirementFindings(requirements, 'resources', 'the pod', 'pod'));
+    pushAll(findings, requirementFindings(requirements, 'resources', 'the pod', 'pod'));
 
     for (const [name, request] of requirements.requests) {
       const needed = ownValue(aggregate, name);

@@ -4,6 +4,7 @@
  * wall-clock assertion: a super-linear pattern here takes minutes and hits the generous timeout.
  */
 import { APP, deployment, found, pod, run } from './_helpers';
+import { podResourcesRule, portsRule, resourcesRule, volumeMountsRule } from '../../../src/rules/api';
 import { dns1123LabelErrors, dns1123SubdomainErrors, isDns1123Label, isPortName, portNameErrors, qualifiedNameErrors } from '../../../src/rules/api/_util';
 import { suggestLabel } from '../../../src/rules/api/sc104-container-names';
 
@@ -55,5 +56,23 @@ describe('300,000-character adversarial names', () => {
     expect(found(pod({ containers: [{ ...APP, livenessProbe: probe }] }))).toEqual(['SC108 spec.containers[0].livenessProbe.httpGet.httpHeaders']);
     const mount = { name: 'v', mountPath: `/${'a/'.repeat(N / 2)}`, subPath: `${'../'.repeat(N / 3)}x` };
     expect(found(pod({ volumes: [{ name: 'v', emptyDir: {} }], containers: [{ ...APP, volumeMounts: [mount] }] }))).toEqual(['SC111 spec.containers[0].volumeMounts.subPath']);
+  }, TIMEOUT);
+});
+
+describe('hundreds of thousands of entries in one container or pod', () => {
+  const M = 200_000;
+
+  test('findings are appended without spreading them as arguments (no call-stack overflow)', () => {
+    const mounts = Array.from({ length: M }, () => ({ name: 'missing', mountPath: '/m' }));
+    const ports = Array.from({ length: M }, (_, i) => ({ containerPort: 0, name: `P${i}` }));
+    const limits = Object.fromEntries(Array.from({ length: M }, (_, i) => [`bad name ${i}`, '1']));
+    const violations = run(pod({ containers: [{ ...APP, volumeMounts: mounts, ports, resources: { limits } }] }), '1.33', [volumeMountsRule, portsRule, resourcesRule]);
+    expect(violations.filter(v => v.message.includes('could not check'))).toEqual([]);
+    expect(violations.filter(v => v.ruleId === 'SC111').length).toBeGreaterThanOrEqual(M);
+    expect(violations.filter(v => v.ruleId === 'SC107').length).toBeGreaterThanOrEqual(M);
+    expect(violations.filter(v => v.ruleId === 'SC110').length).toBeGreaterThanOrEqual(M);
+    const podLimits = Object.fromEntries(Array.from({ length: M }, (_, i) => [`x${i}`, '1']));
+    const atPod = run(pod({ resources: { limits: podLimits }, containers: [APP] }), '1.34', [podResourcesRule]);
+    expect(atPod.filter(v => v.ruleId === 'SC120').length).toBe(M);
   }, TIMEOUT);
 });
