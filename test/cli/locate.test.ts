@@ -84,6 +84,16 @@ describe('big documents', () => {
     expect(new DocumentLocator(jsonDocument).locateAll([['metadata', 'annotations', 'y']])).toEqual([{ line: 1, column: json.indexOf('"y"') + 1 }]);
   }, 60_000);
 
+  test('a List of 20,000 aliased items: each alias resolved from one walk of the document', () => {
+    const text = `kind: List\nitems:\n  - &pod\n    kind: Pod\n    metadata: {name: p}\n    spec:\n      containers: [{name: App, image: x}]\n${'  - *pod\n'.repeat(20_000)}`;
+    const document = [...parseDocuments({ displayName: 'aliases.yaml', json: false, text })][0];
+    const paths = Array.from({ length: 20_001 }, (_, i) => ['items', i, 'spec', 'containers', 0, 'name']);
+    const positions = new DocumentLocator(document).locateAll([...paths, ['items', 20_000]]);
+    expect(positions[0]).toEqual({ line: 7, column: 21 });
+    expect(positions[20_000]).toEqual({ line: 7, column: 21 });
+    expect(positions[20_001]).toEqual({ line: 20_007, column: 5 });
+  }, 60_000);
+
   test('a List of 2000 items is located in one pass, not once per finding', () => {
     const items = Array.from({ length: 2000 }, (_, i) => `  - kind: Pod\n    metadata:\n      name: p${i}\n    spec:\n      containers:\n        - name: c\n          image: x\n`);
     const text = `kind: List\nitems:\n${items.join('')}`;
