@@ -4,13 +4,16 @@
  *
  * Only documents with findings get here, but on real streams that can be most of them, so the
  * common case is made cheap: block-style YAML (what Helm, Kustomize and cdk8s write) is searched
- * line by line by indentation, JSON by one token scan per document. Anything the line scanner does
- * not understand (flow collections, explicit keys, aliases) or a field it cannot find although the
- * parsed object has it goes to the `yaml` package, which parses the document exactly. When a field
- * is absent (a finding about a missing probe), the deepest part of the path that exists is given.
+ * line by line by indentation; JSON and YAML flow collections (`{a: 1, b: [x]}`, one-line
+ * documents) by one token scan per collection, for every path that enters it. Anything the
+ * scanners do not understand (explicit keys, anchors, aliases, tags) or a field they cannot find
+ * although the parsed object has it goes to the `yaml` package, which parses the document exactly,
+ * up to EXACT_PARSE_LIMIT characters. When a field is absent (a finding about a missing probe),
+ * the deepest part of the path that exists is given. Every step is linear in the document's size
+ * and the number of paths.
  */
-import type { LineCounter, Node as YamlNode, Document as YamlDocument } from 'yaml';
-import { lineAndColumn, ParsedDocument } from './documents';
+import type { Node as YamlNode, Document as YamlDocument } from 'yaml';
+import { ParsedDocument } from './documents';
 
 /** One segment of a field path: a key, or a list index. */
 export type PathSegment = string | number;
@@ -45,33 +48,133 @@ export function parseFieldPath(path: string): PathSegment[] {
   return segments;
 }
 
+/**
+ * Above this many characters a document the scanners cannot read is not parsed exactly: its
+ * findings are placed at the document's first line. The `yaml` package needs about 35 bytes of
+ * memory per character of a flow document (a 50 MB one-line Pod took 1.8 GB and 20 s).
+ */
+export const EXACT_PARSE_LIMIT = 4 * 1024 * 1024;
+
 /** Finds the positions of field paths in one document; build it once per document with findings. */
 export class DocumentLocator {
   private scanner?: BlockScanner;
-  private exact?: ExactLocator;
+  private exact?: ExactLocator | null;
+  private lineStarts?: LineStarts;
 
   constructor(private readonly document: ParsedDocument) {}
 
   /** The position of each path (deepest existing part), in the order given. */
   public locateAll(paths: ReadonlyArray<ReadonlyArray<PathSegment>>): Position[] {
-    if (this.document.json) return locateJson(this.document, paths);
-    const keep = paths.length > DIRECT_PATHS;
-    if (this.scanner === undefined || (keep && !this.scanner.keeps)) this.scanner = new BlockScanner(this.document.text, keep);
-    const scanner = this.scanner;
-    return paths.map(path => this.locate(scanner, path));
+    const positions: Position[] = new Array(paths.length);
+    const flows = new FlowScans();
+    if (this.document.json) {
+      const start = skipFlowSpace(this.document.text, 0);
+      for (let i = 0; i < paths.length; i++) flows.add(start, paths[i], 0, start, i);
+    } else {
+      const keep = paths.length > DIRECT_PATHS;
+      if (this.scanner === undefined || (keep && !this.scanner.keeps)) this.scanner = new BlockScanner(this.document.text, keep);
+      for (let i = 0; i < paths.length; i++) {
+        const found = this.scanner.find(paths[i], this.document.value);
+        if (typeof found === 'object') flows.add(found.flow, paths[i], found.from, found.deepest, i);
+        else positions[i] = this.position(found ?? this.exactFind(paths[i]));
+      }
+    }
+    flows.run(this.document.text, (index, offset) => {
+      positions[index] = this.position(offset ?? this.exactFind(paths[index]));
+    });
+    return positions;
   }
 
-  private locate(scanner: BlockScanner, path: ReadonlyArray<PathSegment>): Position {
-    const found = scanner.find(path, this.document.value);
-    const offset = found ?? this.exactLocator().find(path);
+  private position(offset: number | undefined): Position {
     if (offset === undefined) return { line: this.document.line, column: 1 };
-    return { line: this.document.startLine + offset.line, column: offset.column + 1 };
+    const at = (this.lineStarts ??= new LineStarts(this.document.text)).offsetToLineColumn(offset);
+    return { line: this.document.startLine + at.line, column: at.column + 1 };
   }
 
-  private exactLocator(): ExactLocator {
-    this.exact ??= new ExactLocator(this.document.text);
-    return this.exact;
+  private exactFind(path: ReadonlyArray<PathSegment>): number | undefined {
+    if (this.exact === undefined) this.exact = this.document.text.length <= EXACT_PARSE_LIMIT ? new ExactLocator(this.document.text) : null;
+    return this.exact?.find(path);
   }
+}
+
+/** Where each line of a text starts, to turn offsets into lines and columns by binary search. */
+class LineStarts {
+  private readonly starts: number[] = [0];
+
+  constructor(text: string) {
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+  }
+
+  /** 0-based line and column of an offset. */
+  public offsetToLineColumn(offset: number): Offset {
+    let low = 0;
+    let high = this.starts.length - 1;
+    while (low < high) {
+      const middle = Math.ceil((low + high) / 2);
+      if (this.starts[middle] <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return { line: low, column: offset - this.starts[low] };
+  }
+}
+
+/**
+ * The paths that continue into flow collections, grouped by collection: each collection is
+ * scanned once for all of them.
+ */
+class FlowScans {
+  private readonly scans = new Map<number, { readonly trie: PathTrie; readonly waiting: FlowWaiting[] }>();
+
+  /**
+   * `path` from segment `from` on lies inside the flow collection at `start`; `deepest` is the
+   * offset to report when even its first segment there is missing. `index` is the caller's.
+   */
+  public add(start: number, path: ReadonlyArray<PathSegment>, from: number, deepest: number, index: number): void {
+    let scan = this.scans.get(start);
+    if (scan === undefined) {
+      scan = { trie: { children: new Map() }, waiting: [] };
+      this.scans.set(start, scan);
+    }
+    let node = scan.trie;
+    const nodes: PathTrie[] = [];
+    for (let i = from; i < path.length; i++) {
+      const key = String(path[i]);
+      let child = node.children.get(key);
+      if (child === undefined) {
+        child = { children: new Map() };
+        node.children.set(key, child);
+      }
+      nodes.push(child);
+      node = child;
+    }
+    scan.waiting.push({ index, nodes, deepest });
+  }
+
+  /** Scan each collection and report each path's offset (undefined when the scanner could not read it). */
+  public run(text: string, report: (index: number, offset: number | undefined) => void): void {
+    for (const [start, scan] of this.scans) {
+      const read = scanFlow(text, start, scan.trie);
+      for (const waiting of scan.waiting) {
+        if (!read) {
+          report(waiting.index, undefined);
+          continue;
+        }
+        let offset = waiting.deepest;
+        for (const node of waiting.nodes) {
+          if (node.offset === undefined) break;
+          offset = node.offset;
+        }
+        report(waiting.index, offset);
+      }
+    }
+  }
+}
+
+interface FlowWaiting {
+  readonly index: number;
+  /** The trie nodes of the path's segments inside the collection, in order. */
+  readonly nodes: readonly PathTrie[];
+  readonly deepest: number;
 }
 
 /** A position inside a document: 0-based line and column. */
@@ -93,6 +196,16 @@ interface BlockEntry {
   readonly value?: BlockNode;
   /** True when the value is something the scanner cannot descend into (flow collection, alias). */
   readonly opaque: boolean;
+  /** Where the value's flow collection (`{` or `[`) starts, when it is one. */
+  readonly flow?: Offset;
+}
+
+/** The rest of a path lies in a flow collection: `flow` is its offset, `from` the first segment inside it. */
+interface FlowHandoff {
+  readonly flow: number;
+  readonly from: number;
+  /** The offset of the entry holding the collection: the answer when nothing inside it matches. */
+  readonly deepest: number;
 }
 
 /** A mapping entry as first read: where its key is and where its value starts on that line. */
@@ -122,7 +235,10 @@ class BlockScanner {
   private readonly lines: string[];
   /** Indentation of each line; -1 for blank and comment lines, -2 for tab-indented lines. */
   private readonly indents: Int32Array;
-  private readonly root: BlockNode | typeof UNSUPPORTED | undefined;
+  /** Offset in the text where each line starts. */
+  private readonly lineOffsets: Float64Array;
+  /** The document's top node: a block collection, a flow collection, or neither. */
+  private readonly root: BlockNode | { readonly flow: Offset } | typeof UNSUPPORTED | undefined;
   /** The entries of each collection read so far, by `line:column`; only when many paths are looked up. */
   private readonly mappings?: Map<string, Map<string, RawEntry> | typeof UNSUPPORTED>;
   private readonly sequences?: Map<string, BlockEntry[] | typeof UNSUPPORTED>;
@@ -138,7 +254,11 @@ class BlockScanner {
     }
     this.lines = text.split('\n');
     this.indents = new Int32Array(this.lines.length);
-    for (let i = 0; i < this.lines.length; i++) this.indents[i] = indentOf(this.lines[i]);
+    this.lineOffsets = new Float64Array(this.lines.length);
+    for (let i = 0, offset = 0; i < this.lines.length; offset += this.lines[i].length + 1, i++) {
+      this.indents[i] = indentOf(this.lines[i]);
+      this.lineOffsets[i] = offset;
+    }
     this.root = this.findRoot();
   }
 
@@ -148,25 +268,33 @@ class BlockScanner {
   }
 
   /**
-   * The offset of the deepest part of `path` that exists, or undefined when the scanner cannot
-   * tell (the caller then asks the exact parser).
+   * The text offset of the deepest part of `path` that exists; where a flow collection takes over
+   * the rest of the path; or undefined when the scanner cannot tell (the caller then asks the
+   * exact parser).
    */
-  public find(path: ReadonlyArray<PathSegment>, value: unknown): Offset | undefined {
-    if (this.root === UNSUPPORTED || this.root === undefined) return undefined;
-    let node: BlockNode | undefined = this.root;
+  public find(path: ReadonlyArray<PathSegment>, value: unknown): number | FlowHandoff | undefined {
+    const root = this.root;
+    if (root === UNSUPPORTED || root === undefined) return undefined;
+    if (!('line' in root)) return { flow: this.offsetOf(root.flow), from: 0, deepest: this.offsetOf(root.flow) };
+    let node: BlockNode | undefined = root;
     let data: any = value;
-    let deepest: Offset = { line: this.root.line, column: this.root.column };
+    let deepest: Offset = { line: root.line, column: root.column };
     for (let i = 0; i < path.length; i++) {
       const segment = path[i];
       const exists = hasSegment(data, segment);
-      if (node === undefined) return exists ? undefined : deepest;
+      if (node === undefined) return exists ? undefined : this.offsetOf(deepest);
       const entry: BlockEntry | undefined | typeof UNSUPPORTED = typeof segment === 'number' ? this.item(node, segment) : this.entry(node, segment);
-      if (entry === UNSUPPORTED || entry === undefined) return exists ? undefined : deepest;
+      if (entry === UNSUPPORTED || entry === undefined) return exists ? undefined : this.offsetOf(deepest);
       deepest = entry.at;
+      if (entry.flow !== undefined && i + 1 < path.length) return { flow: this.offsetOf(entry.flow), from: i + 1, deepest: this.offsetOf(deepest) };
       node = entry.opaque ? undefined : entry.value;
       data = exists ? data[segment] : undefined;
     }
-    return deepest;
+    return this.offsetOf(deepest);
+  }
+
+  private offsetOf(at: Offset): number {
+    return this.lineOffsets[at.line] + at.column;
   }
 
   /**
@@ -277,8 +405,8 @@ class BlockScanner {
     const text = this.lines[line];
     let content = column + 1;
     while (text[content] === ' ') content++;
-    const rest = stripComment(text.slice(content));
-    if (rest === '') {
+    const first = valueStartAt(text, content);
+    if (first === -1) {
       const next = this.nextContentLine(line);
       if (next !== undefined && this.indents[next] > column) {
         const at = { line: next, column: this.indents[next] };
@@ -287,17 +415,20 @@ class BlockScanner {
       return { at: { line, column: content }, opaque: false };
     }
     const at = { line, column: content };
-    if (/^[&!]/.test(rest)) return UNSUPPORTED;
-    if (/^[{[*]/.test(rest)) return { at, opaque: true };
-    if (/^[|>]/.test(rest)) return { at, opaque: false };
+    const c = text[first];
+    if (c === '&' || c === '!') return UNSUPPORTED;
+    if (c === '{' || c === '[') return { at, opaque: true, flow: at };
+    if (c === '*') return { at, opaque: true };
+    if (c === '|' || c === '>') return { at, opaque: false };
     // A mapping or a nested sequence can start right after the dash; a scalar has no entries.
     return { at, value: at, opaque: false };
   }
 
   /** The value after `key:` on `line`: on the same line (a scalar or a flow collection) or on the lines below. */
   private valueEntry(at: Offset, line: number, valueColumn: number, keyColumn: number): BlockEntry {
-    const rest = stripComment(this.lines[line].slice(valueColumn)).replace(/^(?:[&!][^\s]*\s*)+/, '');
-    if (rest === '') {
+    const text = this.lines[line];
+    const first = valueStartAt(text, skipProperties(text, valueColumn));
+    if (first === -1) {
       const next = this.nextContentLine(line);
       if (next === undefined) return { at, opaque: false };
       const indent = this.indents[next];
@@ -306,7 +437,9 @@ class BlockScanner {
       }
       return { at, opaque: false };
     }
-    return { at, opaque: /^[{[*]/.test(rest) };
+    const c = text[first];
+    if (c === '{' || c === '[') return { at, opaque: true, flow: { line, column: first } };
+    return { at, opaque: c === '*' };
   }
 
   private nextContentLine(line: number): number | undefined {
@@ -316,14 +449,16 @@ class BlockScanner {
     return undefined;
   }
 
-  private findRoot(): BlockNode | typeof UNSUPPORTED | undefined {
+  private findRoot(): BlockNode | { readonly flow: Offset } | typeof UNSUPPORTED | undefined {
     for (let line = 0; line < this.lines.length; line++) {
       const indent = this.indents[line];
       if (indent === -1) continue;
       if (indent === -2) return UNSUPPORTED;
       const content = this.lines[line].slice(indent).replace(/\r$/, '');
       if (indent === 0 && (content.startsWith('%') || /^---\s*(#.*)?$/.test(content))) continue;
-      if (/^(---|\.\.\.)(\s|$)/.test(content) || /^[{[?&!*|>]/.test(content)) return UNSUPPORTED;
+      if (/^(---|\.\.\.)(\s|$)/.test(content)) return UNSUPPORTED;
+      if (content[0] === '{' || content[0] === '[') return { flow: { line, column: indent } };
+      if (/^[?&!*|>]/.test(content)) return UNSUPPORTED;
       return { line, column: indent };
     }
     return undefined;
@@ -382,12 +517,25 @@ function endsToken(line: string, index: number): boolean {
   return c === undefined || c === ' ' || c === '\r' || c === '\t';
 }
 
-/** The value text of a line with a trailing comment removed (quotes are not inspected: callers only look at its start). */
-function stripComment(text: string): string {
-  const trimmed = text.replace(/\r$/, '').trim();
-  if (trimmed.startsWith('#')) return '';
-  const comment = trimmed.search(/\s#/);
-  return comment === -1 ? trimmed : trimmed.slice(0, comment).trimEnd();
+/**
+ * Where the value starting at or after `column` begins on its line, or -1 when the rest of the line
+ * is blank or a comment. Only the start is read, so a long line costs nothing more.
+ */
+function valueStartAt(line: string, column: number): number {
+  let i = column;
+  while (line[i] === ' ' || line[i] === '\t') i++;
+  const c = line[i];
+  return c === undefined || c === '\r' || c === '#' ? -1 : i;
+}
+
+/** Past the anchors and tags (`&name`, `!tag`) that may come before a value. */
+function skipProperties(line: string, column: number): number {
+  let i = valueStartAt(line, column);
+  while (i !== -1 && (line[i] === '&' || line[i] === '!')) {
+    while (i < line.length && line[i] !== ' ' && line[i] !== '\t' && line[i] !== '\r') i++;
+    i = valueStartAt(line, i);
+  }
+  return i === -1 ? line.length : i;
 }
 
 function hasSegment(data: any, segment: PathSegment): boolean {
@@ -406,16 +554,15 @@ function yamlLib(): typeof import('yaml') {
 
 /** The `yaml` package's parse, for what the scanner does not read; one parse per document. */
 class ExactLocator {
-  private readonly lineCounter: LineCounter;
   private readonly document: YamlDocument.Parsed;
+  private targets?: Map<unknown, unknown>;
 
   constructor(text: string) {
-    const { LineCounter: Counter, parseDocument } = yamlLib();
-    this.lineCounter = new Counter();
-    this.document = parseDocument(text, { lineCounter: this.lineCounter, uniqueKeys: false, merge: true, prettyErrors: false, strict: false });
+    this.document = yamlLib().parseDocument(text, { uniqueKeys: false, merge: true, prettyErrors: false, strict: false });
   }
 
-  public find(path: ReadonlyArray<PathSegment>): Offset | undefined {
+  /** The text offset of the deepest part of `path` that exists. */
+  public find(path: ReadonlyArray<PathSegment>): number | undefined {
     const { isMap, isScalar, isSeq } = yamlLib();
     let node: unknown = this.document.contents;
     let deepest: number | undefined = (node as YamlNode | null)?.range?.[0];
@@ -440,132 +587,203 @@ class ExactLocator {
       deepest = at;
       node = next;
     }
-    if (deepest === undefined) return undefined;
-    const position = this.lineCounter.linePos(deepest);
-    // linePos is 1-based; Offset is 0-based.
-    return { line: position.line - 1, column: position.col - 1 };
+    return deepest;
   }
 
   private resolve(node: unknown): unknown {
     const { isAlias } = yamlLib();
     for (let hops = 0; isAlias(node) && hops < 100; hops++) {
-      node = node.resolve(this.document);
+      node = this.aliasTargets().get(node);
     }
     return node;
   }
+
+  /**
+   * What each alias refers to: the last node before it with its anchor, as `Alias.resolve` finds
+   * it, from one walk of the document. (`Alias.resolve` walks the whole document on each call: a
+   * `List` of 20,000 aliased items took 70 s.)
+   */
+  private aliasTargets(): Map<unknown, unknown> {
+    if (this.targets !== undefined) return this.targets;
+    const { isAlias, visit } = yamlLib();
+    const latest = new Map<string, unknown>();
+    const targets = new Map<unknown, unknown>();
+    visit(this.document, {
+      Node: (_key, node) => {
+        if (isAlias(node)) targets.set(node, latest.get(node.source));
+        else if (node.anchor !== undefined) latest.set(node.anchor, node);
+      },
+    });
+    this.targets = targets;
+    return targets;
+  }
 }
 
-/** A trie of the paths wanted in a JSON document, filled with the offsets found by one scan. */
+/** A trie of the paths wanted in a flow collection, filled with the offsets found by one scan. */
 interface PathTrie {
   readonly children: Map<string, PathTrie>;
   offset?: number;
 }
 
-/**
- * Positions of field paths in a JSON document: one pass over the tokens (the text is known to be
- * valid JSON, as JSON.parse accepted it), recording the offset of each wanted key or item.
- */
-function locateJson(document: ParsedDocument, paths: ReadonlyArray<ReadonlyArray<PathSegment>>): Position[] {
-  const root: PathTrie = { children: new Map() };
-  for (const path of paths) {
-    let node = root;
-    for (const segment of path) {
-      const key = String(segment);
-      let child = node.children.get(key);
-      if (!child) {
-        child = { children: new Map() };
-        node.children.set(key, child);
-      }
-      node = child;
-    }
-  }
-  const text = document.text;
-  root.offset = skipWhitespace(text, 0);
-  scanJson(text, root);
-  return paths.map(path => {
-    let node = root;
-    let offset = root.offset!;
-    for (const segment of path) {
-      const child = node.children.get(String(segment));
-      if (!child || child.offset === undefined) break;
-      offset = child.offset;
-      node = child;
-    }
-    return lineAndColumn(text, offset);
-  });
-}
-
-interface JsonFrame {
-  readonly array: boolean;
+interface FlowFrame {
+  readonly mapping: boolean;
   readonly trie: PathTrie | undefined;
   index: number;
 }
 
-/** Walk JSON tokens without recursion, setting `offset` on the trie nodes met. */
-function scanJson(text: string, root: PathTrie): void {
-  const frames: JsonFrame[] = [];
-  let i = skipWhitespace(text, 0);
+/**
+ * Walk the flow collection (JSON, or YAML flow style) at `start` without recursion, setting
+ * `offset` on the trie nodes met: a mapping entry's key, a sequence item's start. Returns false
+ * at anything it does not read (anchors, tags, aliases, explicit keys, YAML-only escapes,
+ * multi-line keys), leaving the path to the exact parser.
+ */
+function scanFlow(text: string, start: number, root: PathTrie): boolean {
+  const frames: FlowFrame[] = [];
   let trie: PathTrie | undefined = root;
-  // Loop invariant: `i` is at the start of a value whose trie node is `trie`.
+  let i = start;
+  // Loop invariant: `i` is at (or at white space before) a value whose trie node is `trie`.
   for (;;) {
+    i = skipFlowSpace(text, i);
     const c = text[i];
     if (c === '{' || c === '[') {
-      const frame: JsonFrame = { array: c === '[', trie, index: 0 };
-      i = skipWhitespace(text, i + 1);
-      const close = frame.array ? ']' : '}';
-      if (text[i] === close) {
+      const frame: FlowFrame = { mapping: c === '{', trie, index: 0 };
+      i = skipFlowSpace(text, i + 1);
+      if (text[i] === (frame.mapping ? '}' : ']')) {
         i++;
       } else {
         frames.push(frame);
-        const entered = enterEntry(text, i, frame);
+        const entered = enterFlowEntry(text, i, frame);
+        if (entered === undefined) return false;
         i = entered.valueStart;
         trie = entered.trie;
         continue;
       }
-    } else if (c === '"') {
-      i = stringEnd(text, i);
-    } else {
-      while (i < text.length && !',]} \t\r\n'.includes(text[i])) i++;
+    } else if (c !== ',' && c !== '}' && c !== ']') {
+      // A scalar; before `,` or a closing bracket the value is empty.
+      i = flowScalarEnd(text, i);
+      if (i === -1) return false;
     }
     // A value ended: move to the next entry of the enclosing collections.
     for (;;) {
       const frame = frames[frames.length - 1];
-      if (!frame) return;
-      i = skipWhitespace(text, i);
+      if (frame === undefined) return true;
+      i = skipFlowSpace(text, i);
+      const close = frame.mapping ? '}' : ']';
       if (text[i] === ',') {
+        i = skipFlowSpace(text, i + 1);
+        // A trailing comma before the closing bracket is allowed.
+        if (text[i] === close) {
+          frames.pop();
+          i++;
+          continue;
+        }
         frame.index++;
-        const entered = enterEntry(text, skipWhitespace(text, i + 1), frame);
+        const entered = enterFlowEntry(text, i, frame);
+        if (entered === undefined) return false;
         i = entered.valueStart;
         trie = entered.trie;
         break;
       }
+      if (text[i] !== close) return false;
       frames.pop();
       i++;
     }
   }
 }
 
-/** At an entry of a collection: record its offset when wanted and return where its value starts. */
-function enterEntry(text: string, start: number, frame: JsonFrame): { valueStart: number; trie: PathTrie | undefined } {
-  if (frame.array) {
+/** At an entry of a flow collection: record its offset when wanted and return where its value starts. */
+function enterFlowEntry(text: string, start: number, frame: FlowFrame): { valueStart: number; trie: PathTrie | undefined } | undefined {
+  if (!frame.mapping) {
     const child = frame.trie?.children.get(String(frame.index));
     if (child) child.offset = start;
     return { valueStart: start, trie: child };
   }
-  const end = stringEnd(text, start);
+  const end = flowScalarEnd(text, start);
+  if (end === -1) return undefined;
   let child: PathTrie | undefined;
-  if (frame.trie) {
-    const raw = text.slice(start + 1, end - 1);
-    const key = raw.includes('\\') ? JSON.parse(text.slice(start, end)) as string : raw;
+  if (frame.trie !== undefined) {
+    const key = flowKey(text.slice(start, end));
+    if (key === undefined) return undefined;
     child = frame.trie.children.get(key);
-    if (child) child.offset = start;
+    if (child !== undefined) {
+      // A repeated key: the last one wins, as when parsing; forget what the earlier one held.
+      if (child.offset !== undefined) forgetOffsets(child);
+      child.offset = start;
+    }
   }
-  const colon = skipWhitespace(text, end);
-  return { valueStart: skipWhitespace(text, colon + 1), trie: child };
+  const after = skipFlowSpace(text, end);
+  if (text[after] === ':') return { valueStart: after + 1, trie: child };
+  // `{a, b: 1}`: a key without a value.
+  if (text[after] === ',' || text[after] === '}') return { valueStart: after, trie: child };
+  return undefined;
 }
 
-/** The index just after the closing quote of the string starting at `start`. */
-function stringEnd(text: string, start: number): number {
+/** A flow mapping key as the parsed object has it, or undefined when the scanner cannot be sure. */
+function flowKey(token: string): string | undefined {
+  if (token.includes('\n') || token.includes('\r')) return undefined;
+  const c = token[0];
+  if (c === '"') {
+    if (!token.includes('\\')) return token.slice(1, -1);
+    try {
+      // JSON's escapes are YAML's too; YAML-only ones (\x41, \e) make JSON.parse throw.
+      return JSON.parse(token) as string;
+    } catch {
+      return undefined;
+    }
+  }
+  if (c === '\'') return token.slice(1, -1).split('\'\'').join('\'');
+  // Plain keys the YAML core schema reads as something else (numbers, booleans, null, merge keys).
+  if (token === '' || token === '<<' || '0123456789+-.~'.includes(c) || CORE_SCHEMA_WORDS.has(token)) return undefined;
+  return token;
+}
+
+const CORE_SCHEMA_WORDS = new Set(['null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE']);
+
+function forgetOffsets(trie: PathTrie): void {
+  const pending = [trie];
+  for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
+    node.offset = undefined;
+    for (const child of node.children.values()) pending.push(child);
+  }
+}
+
+/**
+ * The end of the scalar at `start` in a flow collection: a double- or single-quoted string, or a
+ * plain scalar (which ends at a flow indicator, at `: `, or before ` #`). -1 for what the scanner
+ * does not read.
+ */
+function flowScalarEnd(text: string, start: number): number {
+  const c = text[start];
+  if (c === '"') return doubleQuotedEnd(text, start);
+  if (c === '\'') return singleQuotedEnd(text, start);
+  if (c === undefined || '&!*?|>%@`#'.includes(c)) return -1;
+  if ((c === '-' || c === ':') && endsPlain(text[start + 1])) return -1;
+  let i = start;
+  for (;;) {
+    const ch = text[i];
+    if (ch === undefined || ch === ',' || ch === '[' || ch === ']' || ch === '{' || ch === '}') break;
+    if (ch === ':' && endsPlain(text[i + 1])) break;
+    if (ch === '#' && (text[i - 1] === ' ' || text[i - 1] === '\t')) break;
+    if (ch === '\n' || ch === '\r') {
+      // A plain scalar may go on over lines; the scanner only follows one that ends here.
+      const next = text[skipFlowSpace(text, i)];
+      if (next === ',' || next === ']' || next === '}' || next === ':' || next === undefined) break;
+      return -1;
+    }
+    i++;
+  }
+  while (i > start && (text[i - 1] === ' ' || text[i - 1] === '\t' || text[i - 1] === '\r')) i--;
+  return i;
+}
+
+/** Whether a `:` (or a leading `-`) followed by this character ends a plain scalar in a flow collection. */
+function endsPlain(next: string | undefined): boolean {
+  return next === undefined || next === ' ' || next === '\t' || next === '\n' || next === '\r'
+    || next === ',' || next === '[' || next === ']' || next === '{' || next === '}';
+}
+
+/** The index just after the closing quote of the double-quoted string starting at `start`. */
+function doubleQuotedEnd(text: string, start: number): number {
   let i = start + 1;
   for (;;) {
     const quote = text.indexOf('"', i);
@@ -577,11 +795,29 @@ function stringEnd(text: string, start: number): number {
   }
 }
 
-function skipWhitespace(text: string, i: number): number {
+/** The index just after the closing quote of the single-quoted string starting at `start` (`''` is a quote inside). */
+function singleQuotedEnd(text: string, start: number): number {
+  let i = start + 1;
+  for (;;) {
+    const quote = text.indexOf('\'', i);
+    if (quote === -1) return text.length;
+    if (text[quote + 1] !== '\'') return quote + 1;
+    i = quote + 2;
+  }
+}
+
+/** Past white space, line breaks and comments between the tokens of a flow collection. */
+function skipFlowSpace(text: string, i: number): number {
   while (i < text.length) {
     const c = text.charCodeAt(i);
-    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) break;
-    i++;
+    if (c === 32 || c === 10 || c === 13 || c === 9) {
+      i++;
+    } else if (c === 35 /* # */ && (i === 0 || ' \t\n\r'.includes(text[i - 1]))) {
+      const end = text.indexOf('\n', i);
+      i = end === -1 ? text.length : end;
+    } else {
+      break;
+    }
   }
   return i;
 }

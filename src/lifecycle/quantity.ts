@@ -47,14 +47,16 @@ const QUANTITY_PATTERN = /^([+-]?)(\d+(?:\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|[numkM
 export type Nanos = bigint;
 
 /**
- * Parse a Kubernetes quantity. Returns `undefined` when the text is not a valid quantity.
- * Numbers (as YAML often carries `cpu: 2`) are accepted and read as their decimal text.
+ * Parse a quantity from a manifest as the API server decodes it: `Quantity.UnmarshalJSON` trims
+ * white space around the text (`strings.TrimSpace`) before `ParseQuantity`, so `" 100m"` is 100m.
+ * Returns `undefined` when the text is not a valid quantity. Numbers (as YAML often carries
+ * `cpu: 2`) are accepted and read as their decimal text.
  */
 export function parseQuantity(input: unknown): Nanos | undefined {
   if (typeof input === 'string') {
     // Manifests repeat the same few quantities (`100m`, `64Mi`) thousands of times.
     if (PARSED.has(input)) return PARSED.get(input);
-    const parsed = parseQuantityText(input);
+    const parsed = parseQuantityText(trimSpace(input));
     if (PARSED.size >= PARSED_LIMIT) PARSED.clear();
     PARSED.set(input, parsed);
     return parsed;
@@ -64,6 +66,31 @@ export function parseQuantity(input: unknown): Nanos | undefined {
 
 const PARSED = new Map<string, Nanos | undefined>();
 const PARSED_LIMIT = 4096;
+
+/** `resource.ParseQuantity` itself: the text exactly, no white space allowed (a hugepages size in a resource name). */
+export function parseQuantityExact(text: string): Nanos | undefined {
+  return parseQuantityText(text);
+}
+
+/**
+ * Go's `strings.TrimSpace`: strips `unicode.IsSpace` characters from both ends. A loop, not a
+ * regular expression: `/\s+$/` backtracks quadratically over a long run of inner spaces.
+ */
+export function trimSpace(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && isGoSpace(text.charCodeAt(start))) start++;
+  while (end > start && isGoSpace(text.charCodeAt(end - 1))) end--;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
+}
+
+/** `unicode.IsSpace`: ASCII \t \n \v \f \r and space, U+0085, U+00A0, and the Unicode White_Space characters above Latin-1. */
+function isGoSpace(code: number): boolean {
+  if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+  if (code < 0x85) return false;
+  return code === 0x85 || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a)
+    || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000;
+}
 
 function parseQuantityText(input: unknown): Nanos | undefined {
   if (typeof input === 'number') {

@@ -65,6 +65,32 @@ export const TRICKY = [
   'kind: Pod\nmetadata:\n  name: one\nmetadata:\n  name: two\n',
   // Multi-line plain and quoted scalars.
   'kind: Pod\nmetadata:\n  name: multi\n  annotations:\n    long: this is\n      a plain scalar\n    quoted: "and this\n      one"\n    after: x\n',
+  // A whole document in flow style on one line, as `kubectl get -o json | jq -c` or a generator writes it.
+  '{apiVersion: v1, kind: Pod, metadata: {name: one-line, annotations: {"a\\"b": "}]", \'it\'\'s\': x, url: http://x:80/y}}, spec: {containers: [{name: App, image: x, ports: [{containerPort: 80}, ], args: [a, "b, c", \'d]\']}, {name: b, image: y, env: [{name: A}, {name: B, value: }]}]}}\n',
+  // Flow style over several lines, with comments, a key without a value and a repeated key.
+  [
+    'apiVersion: v1',
+    'kind: Pod',
+    'metadata: {',
+    '  name: multi-flow,   # a comment',
+    '  labels: {a: b, a: c, flag},',
+    '}',
+    'spec:',
+    '  containers: [',
+    '    {',
+    '      "name": "app", "image": "x",',
+    '      "resources": {"limits": {"memory": "1Gi"}}',
+    '    },',
+    '    {name: side, image: y, command: [sh, -c, "sleep 1"]}',
+    '  ]',
+    '  initContainers:',
+    '    - {name: init, image: z, restartPolicy: Always}',
+    '    - name: plain',
+    '      image: w',
+    '',
+  ].join('\n'),
+  // Flow values the scanner does not read (an alias, a YAML-only escape, a tag): the exact parse places them.
+  'kind: Pod\nmetadata: {name: x, annotations: {"\\x41": b, c: !!str d}}\nspec:\n  containers: [{name: a, image: &img x}, {name: b, image: *img}]\n',
 ];
 
 /** Every path of the document's value, plus a missing key under each mapping and a missing index under each list. */

@@ -58,6 +58,42 @@ describe('JSON positions', () => {
 });
 
 describe('big documents', () => {
+  test('a one-line flow Pod of 20,000 containers: every name placed by one scan, at its column', () => {
+    const containers = Array.from({ length: 20_000 }, (_, i) => `{name: C${i}, image: x}`);
+    const text = `{apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {containers: [${containers.join(', ')}]}}\n`;
+    const document = [...parseDocuments({ displayName: 'one-line.yaml', json: false, text })][0];
+    const paths = containers.map((_, i) => ['spec', 'containers', i, 'name']);
+    const positions = new DocumentLocator(document).locateAll(paths);
+    expect(positions[0]).toEqual({ line: 1, column: text.indexOf('name: C0,') + 1 });
+    expect(positions[19_999]).toEqual({ line: 1, column: text.indexOf('name: C19999,') + 1 });
+    expect(new DocumentLocator(document).locateAll([['spec', 'containers', 20_000]])).toEqual([{ line: 1, column: text.indexOf('containers') + 1 }]);
+  }, 60_000);
+
+  test('300,000-character lines: a long value passed by many paths, a key of colons, a JSON string of backslashes', () => {
+    const long = 'a'.repeat(300_000);
+    const items = Array.from({ length: 500 }, (_, i) => `    - name: c${i}\n      image: x\n`).join('');
+    const text = `kind: Pod\nmetadata:\n  name: p\n  annotations: {note: ${long}}\nspec:\n  containers:\n${items}  colons: ${':a'.repeat(150_000)}\n`;
+    const document = [...parseDocuments({ displayName: 'long.yaml', json: false, text })][0];
+    const paths = [...Array.from({ length: 500 }, (_, i) => ['spec', 'containers', i, 'image']), ['metadata', 'annotations', 'note'], ['spec', 'colons']];
+    const positions = new DocumentLocator(document).locateAll(paths);
+    expect(positions[499]).toEqual({ line: 7 + 2 * 499 + 1, column: 7 });
+    expect(positions[500]).toEqual({ line: 4, column: 17 });
+    expect(positions[501]).toEqual({ line: 7 + 1000, column: 3 });
+    const json = `{"kind": "Pod", "metadata": {"name": "p", "annotations": {"x": "${'\\\\'.repeat(150_000)}", "y": "${'\\"'.repeat(100_000)}"}}}`;
+    const jsonDocument = [...parseDocuments({ displayName: 'x.json', json: true, text: json })][0];
+    expect(new DocumentLocator(jsonDocument).locateAll([['metadata', 'annotations', 'y']])).toEqual([{ line: 1, column: json.indexOf('"y"') + 1 }]);
+  }, 60_000);
+
+  test('a List of 20,000 aliased items: each alias resolved from one walk of the document', () => {
+    const text = `kind: List\nitems:\n  - &pod\n    kind: Pod\n    metadata: {name: p}\n    spec:\n      containers: [{name: App, image: x}]\n${'  - *pod\n'.repeat(20_000)}`;
+    const document = [...parseDocuments({ displayName: 'aliases.yaml', json: false, text })][0];
+    const paths = Array.from({ length: 20_001 }, (_, i) => ['items', i, 'spec', 'containers', 0, 'name']);
+    const positions = new DocumentLocator(document).locateAll([...paths, ['items', 20_000]]);
+    expect(positions[0]).toEqual({ line: 7, column: 21 });
+    expect(positions[20_000]).toEqual({ line: 7, column: 21 });
+    expect(positions[20_001]).toEqual({ line: 20_007, column: 5 });
+  }, 60_000);
+
   test('a List of 2000 items is located in one pass, not once per finding', () => {
     const items = Array.from({ length: 2000 }, (_, i) => `  - kind: Pod\n    metadata:\n      name: p${i}\n    spec:\n      containers:\n        - name: c\n          image: x\n`);
     const text = `kind: List\nitems:\n${items.join('')}`;

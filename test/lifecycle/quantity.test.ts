@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { formatQuantity, isQuantity, isWholeUnits, parseQuantity } from '../../src/lifecycle/quantity';
+import { formatQuantity, isQuantity, isWholeUnits, parseQuantity, parseQuantityExact, trimSpace } from '../../src/lifecycle/quantity';
 
 const NANO = 1_000_000_000n;
 
@@ -32,11 +32,46 @@ describe('parseQuantity', () => {
   });
 
   test.each([
-    '1.2.3', 'Mi', '1 Gi', '', '1ki', '1K', '0.1mi', ' 1', '1 ', '1e', 'e3', '.', '-', '+', '1e1.5', 'abc', '1Mi2', '--1', '1,5',
+    '1.2.3', 'Mi', '1 Gi', '', '1ki', '1K', '0.1mi', '1e', 'e3', '.', '-', '+', '1e1.5', 'abc', '1Mi2', '--1', '1,5',
+    // White space inside the text, or only white space, is never trimmed away.
+    '1 00m', ' ', '\t\n', '- 1', '1\u00a0Mi',
   ])('%p is not a quantity', (text) => {
     expect(parseQuantity(text)).toBeUndefined();
     expect(isQuantity(text)).toBe(false);
   });
+
+  // Quantity.UnmarshalJSON (apimachinery resource/quantity.go) trims with strings.TrimSpace before
+  // ParseQuantity: the API server accepts `cpu: " 100m"` as 100m.
+  test.each([
+    [' 100m', 100_000_000n], ['1Gi ', 1024n ** 3n * NANO], ['\t2\n', 2n * NANO], ['\r\n 64Mi \v\f', 64n * 1024n ** 2n * NANO],
+    // Go's unicode.IsSpace: NEL, no-break space and the other Unicode White_Space characters.
+    ['\u0085500m\u00a0', 500_000_000n], ['\u30001\u2028', NANO], ['\u2000\u200a1k\u202f\u205f', 1000n * NANO],
+  ])('%p is trimmed as the API server does', (text, expected) => {
+    expect(parseQuantity(text)).toBe(expected);
+  });
+
+  test('a byte-order mark is not Go white space, though JavaScript trims it', () => {
+    expect(parseQuantity('\ufeff1')).toBeUndefined();
+    expect(parseQuantity('1\ufeff')).toBeUndefined();
+  });
+
+  test('ParseQuantity itself (parseQuantityExact) trims nothing', () => {
+    expect(parseQuantityExact('2Mi')).toBe(2n * 1024n ** 2n * NANO);
+    expect(parseQuantityExact(' 2Mi')).toBeUndefined();
+  });
+
+  test('300,000-character adversarial texts are answered, and correctly', () => {
+    const spaces = ' '.repeat(300_000);
+    expect(trimSpace(`${spaces}1${spaces}`)).toBe('1');
+    expect(trimSpace(`1${spaces}1`)).toBe(`1${spaces}1`);
+    expect(parseQuantity(`${spaces}1${spaces}`)).toBe(NANO);
+    expect(parseQuantity(`1${spaces}x`)).toBeUndefined();
+    expect(parseQuantity('1'.repeat(300_000) + 'x')).toBeUndefined();
+    expect(parseQuantity('1e' + '1'.repeat(300_000) + 'x')).toBeUndefined();
+    expect(parseQuantity('.' + '1'.repeat(300_000) + 'Mi!')).toBeUndefined();
+    // Huge but valid: 300,000 digits parse exactly.
+    expect(parseQuantity('1' + '0'.repeat(299_999))).toBe(10n ** 299_999n * NANO);
+  }, 60_000);
 
   test('values finer than one nano-unit round up, away from zero', () => {
     expect(parseQuantity('1.5n')).toBe(2n);

@@ -4,7 +4,7 @@
  */
 import { isAtLeast, KubeVersion } from '../../version';
 import { Finding } from '../rule';
-import { finding, intField, intOrStringPortError, isPlainObject, isSet, isValidPortNumber, listField, show, stringField } from './_util';
+import { finding, intField, intOrStringPortError, isPlainObject, isSet, isValidPortNumber, listField, pushAll, show, stringField } from './_util';
 
 /** Handler actions in the order `validateHandler` visits them; a later extra one is the one flagged. */
 export type HandlerAction = 'exec' | 'httpGet' | 'tcpSocket' | 'grpc' | 'sleep';
@@ -14,6 +14,8 @@ export interface HandlerOptions {
   readonly actions: readonly HandlerAction[];
   /** The pod's grace period after defaulting, for `sleep`; `undefined` skips the range check. */
   readonly gracePeriodSeconds?: number;
+  /** The grace period as written, when the API server validates another value (a Pod's negative one becomes 1). */
+  readonly gracePeriodAsWritten?: number;
   /** PodLifecycleSleepActionAllowZero (on from 1.33): `sleep.seconds: 0` is accepted. */
   readonly sleepZeroAllowed?: boolean;
 }
@@ -44,7 +46,7 @@ export function handlerFindings(handler: Record<string, any>, path: string, subj
     seen = action;
     // `sleep` reads as a verb in messages (`preStop sleeps 31 seconds`); the others as nouns.
     const actionSubject = action === 'sleep' ? subject : `${subject} ${action}`;
-    findings.push(...actionFindings(action, handler[action], `${path}.${action}`, actionSubject, options));
+    pushAll(findings, actionFindings(action, handler[action], `${path}.${action}`, actionSubject, options));
   }
   if (seen === undefined) {
     findings.push(finding(path,
@@ -155,14 +157,15 @@ function sleepFindings(body: Record<string, any>, path: string, subject: string,
   const seconds = intField(body.seconds);
   const grace = options.gracePeriodSeconds;
   if (seconds === undefined || grace === undefined) return [];
-  if (options.sleepZeroAllowed) {
-    if (seconds >= 0 && seconds <= grace) return [];
-    return [finding(path,
-      `${subject} sleeps ${seconds} seconds; it must be non-negative and less than terminationGracePeriodSeconds (${grace})`,
-      `sleep between 0 and ${grace} seconds, or raise the pod's terminationGracePeriodSeconds`)];
-  }
-  if (seconds > 0 && seconds <= grace) return [];
-  return [finding(path,
-    `${subject} sleeps ${seconds} seconds; it must be greater than 0 and less than terminationGracePeriodSeconds (${grace}) before Kubernetes 1.33`,
-    `sleep between 1 and ${grace} seconds, or raise the pod's terminationGracePeriodSeconds`)];
+  const written = options.gracePeriodAsWritten;
+  const shown = written === undefined || written >= 0 || written === grace ? `${grace}` : `${grace}: the API server stores the pod's ${written} as ${grace}`;
+  const lowest = options.sleepZeroAllowed ? 0 : 1;
+  // A template's negative grace period is validated as written: no sleep fits under it.
+  const fix = grace < lowest
+    ? `make the pod's terminationGracePeriodSeconds at least ${Math.max(seconds, lowest)}; under ${grace} no sleep is valid`
+    : `sleep between ${lowest} and ${grace} seconds, or raise the pod's terminationGracePeriodSeconds`;
+  if (seconds >= lowest && seconds <= grace) return [];
+  return [finding(path, options.sleepZeroAllowed
+    ? `${subject} sleeps ${seconds} seconds; it must be non-negative and less than terminationGracePeriodSeconds (${shown})`
+    : `${subject} sleeps ${seconds} seconds; it must be greater than 0 and less than terminationGracePeriodSeconds (${shown}) before Kubernetes 1.33`, fix)];
 }

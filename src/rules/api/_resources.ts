@@ -3,9 +3,9 @@
  * and SC120 (pod-level `spec.resources`). Quantities go through the exact parser in
  * `lifecycle/quantity.ts`, rounded up to milli-units as `SetDefaults_ResourceList` does.
  */
-import { formatQuantity, Nanos, parseQuantity, roundUpToMilli } from '../../lifecycle/quantity';
+import { formatQuantity, Nanos, parseQuantity, parseQuantityExact, roundUpToMilli } from '../../lifecycle/quantity';
 import { Finding } from '../rule';
-import { finding, isPlainObject, qualifiedNameErrors, show } from './_util';
+import { finding, isPlainObject, pushAll, qualifiedNameErrors, show } from './_util';
 
 const NANO = 1_000_000_000n;
 
@@ -132,7 +132,7 @@ export function requirementFindings(requirements: Requirements, path: string, su
             ? 'use cpu, memory, ephemeral-storage, hugepages-<size>, or a fully qualified extended resource such as example.com/gpu'
             : 'set only cpu, memory and hugepages-<size> at pod level'));
       }
-      findings.push(...quantityFindings(name, value, `${path}.${list}[${name}]`, `${subject} ${list} ${name}`));
+      pushAll(findings, quantityFindings(name, value, `${path}.${list}[${name}]`, `${subject} ${list} ${name}`));
     }
   }
   for (const [name, request] of requirements.requests) {
@@ -222,7 +222,7 @@ function quantityFindings(name: string, value: ResourceValue, path: string, subj
 
 /** `IsHugePageResourceValueDivisible` (the page size is the name's suffix: hugepages-2Mi). */
 function hugePagesDivisible(name: string, nanos: Nanos): boolean {
-  const page = parseQuantity(name.slice('hugepages-'.length));
+  const page = parseQuantityExact(name.slice('hugepages-'.length));
   if (page === undefined || page <= 0n || page % NANO !== 0n) return false;
   const units = ceilDiv(nanos, NANO);
   return units % (page / NANO) === 0n;

@@ -3,6 +3,7 @@
  * name/port checks the API server applies, and the defaulting the v1 defaulters run before
  * validation. Everything here is pure and never throws.
  */
+import { isAtLeast, KubeVersion } from '../../version';
 import { ContainerEntry } from '../containers';
 import { Finding } from '../rule';
 
@@ -14,6 +15,14 @@ export const DEFAULT_GRACE_PERIOD_SECONDS = 30;
 
 export function isPlainObject(value: unknown): value is Record<string, any> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * `record[key]` when the record itself holds `key`: a key from the manifest (a resource named
+ * `constructor`, a kind named `toString`) must never find what every object inherits.
+ */
+export function ownValue<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
 }
 
 /** Whether a field is set: JSON `null` decodes to the Go zero value, exactly like an absent field. */
@@ -145,11 +154,21 @@ export function intOrStringPortError(value: unknown): string | undefined {
   return undefined;
 }
 
-/** The pod's `terminationGracePeriodSeconds` after defaulting (absent → 30); `undefined` if unreadable. */
-export function gracePeriodSeconds(spec: any): number | undefined {
+/**
+ * From 1.27 a Pod's negative `terminationGracePeriodSeconds` is stored as 1 before it is validated
+ * (`Convert_v1_Pod_To_core_Pod`, kubernetes#115606); a pod template keeps the value as written.
+ */
+export const NEGATIVE_GRACE_BECOMES_ONE_MINOR = 27;
+
+/**
+ * The pod's `terminationGracePeriodSeconds` as the API server validates it: absent → 30; on a Pod
+ * from 1.27, negative → 1. `undefined` if unreadable.
+ */
+export function gracePeriodSeconds(spec: any, isPod: boolean, version: KubeVersion): number | undefined {
   const value = spec?.terminationGracePeriodSeconds;
   if (!isSet(value)) return DEFAULT_GRACE_PERIOD_SECONDS;
-  return typeof value === 'number' && Number.isInteger(value) ? value : undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value)) return undefined;
+  return value < 0 && isPod && isAtLeast(version, NEGATIVE_GRACE_BECOMES_ONE_MINOR) ? 1 : value;
 }
 
 /** The pod's `restartPolicy` after defaulting (`''`/absent → Always); `undefined` if not a string. */
@@ -162,6 +181,14 @@ export function podRestartPolicy(spec: any): string | undefined {
 /** Prefix a container's relative field path: `containers[0]` + `ports[1].hostPort`. */
 export function at(entry: ContainerEntry, field: string): string {
   return `${entry.path}.${field}`;
+}
+
+/**
+ * Append every item to `target` with a loop: `target.push(...items)` passes each item as an
+ * argument and overflows the call stack when a manifest holds hundreds of thousands of them.
+ */
+export function pushAll<T>(target: T[], items: readonly T[]): void {
+  for (let i = 0; i < items.length; i++) target.push(items[i]);
 }
 
 /** Shorthand for a finding. */

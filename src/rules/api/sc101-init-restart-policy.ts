@@ -2,7 +2,7 @@ import { containerEntries, INIT_LISTS, nameOrPath } from '../containers';
 import { Finding, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
 import { CONTAINER_RESTART_POLICIES, containerRestartRulesEnabled, restartPolicyRulesFindings } from './_restart-rules';
-import { at, finding, show } from './_util';
+import { at, finding, pushAll, show } from './_util';
 
 /**
  * SC101 — an init container's `restartPolicy` must be exactly `Always` (a native sidecar), or
@@ -32,7 +32,7 @@ export const initRestartPolicyRule: Rule = {
           `use restartPolicy: Always to make ${nameOrPath(entry)} a sidecar, or remove restartPolicy for a run-once init container`));
       }
       const ruleFindings = restartPolicyRulesFindings(entry, context.version);
-      if (ruleFindings.length > 0) findings.push(...ruleFindings);
+      if (ruleFindings.length > 0) pushAll(findings, ruleFindings);
     }
     return findings;
   },

@@ -2,7 +2,7 @@ import { APP_LISTS, containerEntries, nameOrPath, setsAnyField } from '../contai
 import { Finding, NO_FINDINGS, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
 import { CONTAINER_RESTART_POLICIES, containerRestartRulesEnabled, restartPolicyRulesFindings } from './_restart-rules';
-import { at, finding, isSet, show } from './_util';
+import { at, finding, isSet, pushAll, show } from './_util';
 
 const RESTART_FIELDS = ['restartPolicy', 'restartPolicyRules'];
 
@@ -37,7 +37,7 @@ export const containerRestartPolicyRule: Rule = {
         }
       }
       const ruleFindings = restartPolicyRulesFindings(entry, context.version);
-      if (ruleFindings.length > 0) findings.push(...ruleFindings);
+      if (ruleFindings.length > 0) pushAll(findings, ruleFindings);
     }
     return findings;
   },

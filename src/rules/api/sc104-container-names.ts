@@ -37,7 +37,26 @@ export const containerNamesRule: Rule = {
   },
 };
 
-function suggestLabel(name: string): string {
-  const label = name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
+/**
+ * A lower-case label close to `name`: runs of other characters become one "-", then "-" is
+ * trimmed from both ends, within 63 characters. One pass over the name: a regular expression
+ * such as `/^-+|-+$/g` backtracks quadratically over a long run of dashes.
+ */
+export function suggestLabel(name: string): string {
+  let label = '';
+  let dash = false;
+  const lower = name.toLowerCase();
+  for (let i = 0; i < lower.length && label.length < 63; i++) {
+    const c = lower.charCodeAt(i);
+    const keep = (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39);
+    if (keep) {
+      if (dash && label !== '') label += '-';
+      if (label.length < 63) label += lower[i];
+      dash = false;
+    } else {
+      dash = true;
+    }
+  }
+  if (label.endsWith('-')) label = label.slice(0, -1);
   return label === '' ? 'app' : label;
 }

@@ -55,7 +55,20 @@ export const duplicateNamesRule: Rule = {
   },
 };
 
+/** Pods with up to this many containers compare names pairwise; larger ones use a set (linear). */
+const PAIRWISE_LIMIT = 8;
+
 function namesAllDistinct(entries: readonly ContainerEntry[]): boolean {
+  if (entries.length > PAIRWISE_LIMIT) {
+    const seen = new Set<string>();
+    for (let i = 0; i < entries.length; i++) {
+      const name = stringField(entries[i].container.name);
+      if (name === undefined) continue;
+      if (seen.has(name)) return false;
+      seen.add(name);
+    }
+    return true;
+  }
   for (let i = 0; i < entries.length; i++) {
     const name = stringField(entries[i].container.name);
     if (name === undefined) continue;

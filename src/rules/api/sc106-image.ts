@@ -1,3 +1,4 @@
+import { trimSpace } from '../../lifecycle/quantity';
 import { containerEntries } from '../containers';
 import { Finding, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
@@ -6,6 +7,7 @@ import { at, finding, show, stringField } from './_util';
 /**
  * SC106 — every container needs an image (K1). In a bare Pod (and in any ephemeral container) the
  * image may not have leading or trailing whitespace (K2); pod templates are not checked for that.
+ * White space is Go's (`strings.TrimSpace`, as the API server trims): NEL counts, a byte-order mark does not.
  */
 export const imageRule: Rule = {
   id: 'SC106',
@@ -26,25 +28,12 @@ export const imageRule: Rule = {
         continue;
       }
       const podOnly = context.isPod || entry.role === 'ephemeral';
-      if (podOnly && goTrimSpace(image) !== image) {
+      if (podOnly && trimSpace(image) !== image) {
         findings.push(finding(at(entry, 'image'),
           `${entry.label} has image ${show(image)}, which must not have leading or trailing whitespace`,
-          `use image ${show(goTrimSpace(image))}`));
+          `use image ${show(trimSpace(image))}`));
       }
     }
     return findings;
   },
 };
-
-/**
- * Go's `strings.TrimSpace`, which the API server uses: its white space (`unicode.IsSpace`) is not
- * JavaScript's. Go counts NEL (U+0085) and JavaScript does not; JavaScript counts the byte-order
- * mark (U+FEFF) and Go does not.
- */
-function goTrimSpace(text: string): string {
-  return text.replace(GO_SPACE_AT_ENDS, '');
-}
-
-/** `unicode.IsSpace`: the Latin-1 spaces (NEL and no-break space among them) and the other Unicode White_Space characters. */
-const GO_SPACE = '[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
-const GO_SPACE_AT_ENDS = new RegExp(`^${GO_SPACE}+|${GO_SPACE}+$`, 'g');

@@ -1,7 +1,7 @@
 import { containerEntries, ContainerEntry } from '../containers';
 import { Finding, NO_FINDINGS, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
-import { at, finding, intField, isPlainObject, isPortName, isValidPortNumber, listField, portNameErrors, show, stringField } from './_util';
+import { at, finding, intField, isPlainObject, isPortName, isValidPortNumber, listField, portNameErrors, pushAll, show, stringField } from './_util';
 
 const PROTOCOLS = ['TCP', 'UDP', 'SCTP'];
 
@@ -42,13 +42,13 @@ export const portsRule: Rule = {
       const ports = readPorts(entry, defaultHostPorts);
       if (ports.length === 0) continue;
       const fieldFindings = portFieldFindings(entry, ports);
-      if (fieldFindings.length > 0) findings.push(...fieldFindings);
+      if (fieldFindings.length > 0) pushAll(findings, fieldFindings);
       if (entry.role === 'container') {
-        if (hasHostPorts(ports)) findings.push(...hostPortClashes(entry, ports, regularHostPorts ??= new Set<string>(), entry.path));
-        if (hostNetwork) findings.push(...hostNetworkFindings(entry, ports));
+        if (hasHostPorts(ports)) pushAll(findings, hostPortClashes(entry, ports, regularHostPorts ??= new Set<string>(), entry.path));
+        if (hostNetwork) pushAll(findings, hostNetworkFindings(entry, ports));
       } else if ((entry.role === 'init' || entry.role === 'sidecar') && hasHostPorts(ports)) {
         // checkHostPortConflicts([]core.Container{ctr}, fldPath): a one-element list, so index 0.
-        findings.push(...hostPortClashes(entry, ports, new Set<string>(), 'initContainers[0]'));
+        pushAll(findings, hostPortClashes(entry, ports, new Set<string>(), 'initContainers[0]'));
       }
     }
     return findings;

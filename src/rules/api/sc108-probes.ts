@@ -2,7 +2,7 @@ import { APP_THEN_INIT, containerEntries, ContainerEntry } from '../containers';
 import { Finding, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
 import { handlerFindings, HandlerOptions } from './_handlers';
-import { at, finding, isPlainObject, isSet, isValidPortNumber } from './_util';
+import { at, finding, isPlainObject, isSet, isValidPortNumber, pushAll } from './_util';
 
 const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
 export type ProbeField = typeof PROBES[number];
@@ -32,7 +32,7 @@ export const probesRule: Rule = {
       for (let p = 0; p < PROBES.length; p++) {
         const field = PROBES[p];
         const probe = entry.container[field];
-        if (isPlainObject(probe) && !probeClearlyFine(probe, field)) findings.push(...probeFindings(entry, field, probe));
+        if (isPlainObject(probe) && !probeClearlyFine(probe, field)) pushAll(findings, probeFindings(entry, field, probe));
       }
     }
     return findings;

@@ -2,7 +2,7 @@ import { containerEntries } from '../containers';
 import { Finding, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
 import { containerRequirementsClearlyFine, readRequirements, requirementFindings } from './_resources';
-import { at, isPlainObject } from './_util';
+import { at, isPlainObject, pushAll } from './_util';
 
 /**
  * SC110 — container resource requirements (K19–K23): unparseable, negative or fractional
@@ -27,7 +27,7 @@ export const resourcesRule: Rule = {
       const resources = entry.container.resources;
       if (!isPlainObject(resources) || containerRequirementsClearlyFine(resources)) continue;
       const defaultRequests = context.isPod && entry.role !== 'ephemeral';
-      findings.push(...requirementFindings(readRequirements(resources, defaultRequests), at(entry, 'resources'), entry.label, 'container'));
+      pushAll(findings, requirementFindings(readRequirements(resources, defaultRequests), at(entry, 'resources'), entry.label, 'container'));
     }
     return findings;
   },

@@ -1,7 +1,7 @@
 import { ALL_LISTS, containerEntries, ContainerEntry, setsAnyField } from '../containers';
 import { Finding, NO_FINDINGS, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
-import { at, dns1123LabelErrors, finding, isPlainObject, isSet, listField, show, stringField } from './_util';
+import { at, dns1123LabelErrors, finding, isPlainObject, isSet, listField, pushAll, show, stringField } from './_util';
 
 const MOUNT_FIELD = ['volumeMounts'];
 
@@ -27,7 +27,7 @@ export const volumeMountsRule: Rule = {
     for (const claim of claimTemplateNames(context)) mountable.add(claim);
     for (const entry of containerEntries(context.spec)) {
       const mounts = mountFindings(entry, mountable);
-      if (mounts.length > 0) findings.push(...mounts);
+      if (mounts.length > 0) pushAll(findings, mounts);
     }
     return findings;
   },
@@ -109,12 +109,12 @@ function mountFindings(entry: ContainerEntry, mountable: Set<string>): Finding[]
     }
     const subPath = stringField(mount.subPath) ?? '';
     const subPathExpr = stringField(mount.subPathExpr) ?? '';
-    if (subPath !== '') findings.push(...descendingPathFindings(entry, 'subPath', subPath));
+    if (subPath !== '') pushAll(findings, descendingPathFindings(entry, 'subPath', subPath));
     if (subPathExpr !== '') {
       if (subPath !== '') {
         findings.push(finding(`${path}.subPathExpr`, `${entry.label} sets both subPath and subPathExpr on one mount; they are mutually exclusive`, 'keep either subPath or subPathExpr'));
       }
-      findings.push(...descendingPathFindings(entry, 'subPathExpr', subPathExpr));
+      pushAll(findings, descendingPathFindings(entry, 'subPathExpr', subPathExpr));
     }
   });
   return findings;

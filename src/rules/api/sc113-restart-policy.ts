@@ -1,6 +1,6 @@
 import { Finding, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
-import { finding, isSet, podRestartPolicy, show, stringField } from './_util';
+import { finding, isSet, podRestartPolicy, pushAll, show, stringField } from './_util';
 
 const POD_RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
 /** Controllers whose pods must run forever: template restartPolicy must be Always. */
@@ -34,7 +34,7 @@ export const restartPolicyRule: Rule = {
         'use restartPolicy: Always (or leave it out); run-to-completion work belongs in a Job'));
     }
     if (context.kind === 'Job' || context.kind === 'CronJob') {
-      findings.push(...jobFindings(context, raw, effective));
+      pushAll(findings, jobFindings(context, raw, effective));
     }
     return findings;
   },

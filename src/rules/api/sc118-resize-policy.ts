@@ -2,7 +2,7 @@ import { isAtLeast } from '../../version';
 import { ALL_LISTS, containerEntries, ContainerEntry, setsAnyField } from '../containers';
 import { Finding, NO_FINDINGS, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
-import { at, finding, isPlainObject, listField, podRestartPolicy, show, stringField } from './_util';
+import { at, finding, isPlainObject, listField, podRestartPolicy, pushAll, show, stringField } from './_util';
 
 /** InPlacePodVerticalScaling is beta (on) from 1.33; before that resizePolicy is dropped from every container. */
 const IN_PLACE_RESIZE_MINOR = 33;
@@ -34,7 +34,7 @@ export const resizePolicyRule: Rule = {
     const podPolicy = podRestartPolicy(context.spec);
     for (const entry of containerEntries(context.spec)) {
       const policies = listField(entry.container.resizePolicy);
-      if (policies !== undefined && policies.length > 0) findings.push(...policyFindings(entry, policies, podPolicy));
+      if (policies !== undefined && policies.length > 0) pushAll(findings, policyFindings(entry, policies, podPolicy));
     }
     return findings;
   },

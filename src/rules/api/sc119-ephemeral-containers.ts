@@ -1,7 +1,7 @@
 import { APP_THEN_INIT, containerEntries, ContainerEntry, EPHEMERAL_LISTS } from '../containers';
 import { Finding, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
-import { at, finding, isPlainObject, isSet, listField, stringField } from './_util';
+import { at, finding, isPlainObject, isSet, listField, pushAll, stringField } from './_util';
 
 /** EphemeralContainerCommon fields an ephemeral container may not set (not in the upstream allow-list). */
 const FORBIDDEN_FIELDS = ['ports', 'resources', 'resizePolicy', 'restartPolicy', 'restartPolicyRules', 'livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle'];
@@ -33,7 +33,7 @@ export const ephemeralContainersRule: Rule = {
       if (name !== undefined) targets.add(name);
     }
     for (const entry of containerEntries(context.spec, EPHEMERAL_LISTS)) {
-      findings.push(...fieldFindings(entry));
+      pushAll(findings, fieldFindings(entry));
       const target = stringField(entry.container.targetContainerName);
       if (target !== undefined && target !== '' && !targets.has(target)) {
         findings.push(finding(at(entry, 'targetContainerName'),

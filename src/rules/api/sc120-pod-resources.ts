@@ -5,7 +5,7 @@ import { APP_LISTS, containerEntries } from '../containers';
 import { Finding, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
 import { readRequirements, requirementFindings, ResourceValue, showQuantity } from './_resources';
-import { finding, isPlainObject, isSet } from './_util';
+import { finding, isPlainObject, isSet, ownValue, pushAll } from './_util';
 
 /** PodLevelResources is beta (on) from 1.34; before that `spec.resources` is dropped unvalidated. */
 const POD_LEVEL_RESOURCES_MINOR = 34;
@@ -37,10 +37,10 @@ export const podResourcesRule: Rule = {
     const requirements = readRequirements(resources, false);
     // Templates too: the template itself might pass, but every Pod created from it is defaulted and rejected.
     if (requirements.limits.size > 0) defaultPodRequests(requirements.requests, requirements.limits, aggregate);
-    findings.push(...requirementFindings(requirements, 'resources', 'the pod', 'pod'));
+    pushAll(findings, requirementFindings(requirements, 'resources', 'the pod', 'pod'));
 
     for (const [name, request] of requirements.requests) {
-      const needed = aggregate[name];
+      const needed = ownValue(aggregate, name);
       if (request.nanos === undefined || needed === undefined || needed <= request.nanos) continue;
       findings.push(finding(`resources.requests[${name}]`,
         `the pod-level request for ${name} is ${showQuantity(request)}, but it must be greater than or equal to the aggregate container requests of ${formatQuantity(needed)} (sidecars count in the steady state and under every later init container)`,
@@ -68,7 +68,7 @@ export const podResourcesRule: Rule = {
  */
 function defaultPodRequests(requests: Map<string, ResourceValue>, limits: Map<string, ResourceValue>, aggregate: Record<string, Nanos>): void {
   for (const name of ['cpu', 'memory']) {
-    const value = aggregate[name];
+    const value = ownValue(aggregate, name);
     if (!requests.has(name) && value !== undefined) requests.set(name, { raw: formatQuantity(value), nanos: value });
   }
   for (const [name, value] of limits) {

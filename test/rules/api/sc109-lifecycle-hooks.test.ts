@@ -29,6 +29,30 @@ describe('SC109 lifecycle hooks', () => {
     expect(found(pod({ containers: [{ ...APP, ...preStopSleep(-1) }] }), '1.33', rules)).toEqual(['SC109 spec.containers[0].lifecycle.preStop.sleep']);
   });
 
+  // Convert_v1_Pod_To_core_Pod (pkg/apis/core/v1/conversion.go, 1.27+) stores a Pod's negative grace
+  // period as 1 before ValidatePodSpec passes it to validateSleepAction; a template keeps it as written.
+  test('on a Pod a negative grace period is validated as 1: a sleep of 0 or 1 second passes, 2 does not', () => {
+    const spec = (seconds: number) => ({
+      terminationGracePeriodSeconds: -5, containers: [APP], initContainers: [{ ...SIDECAR, ...preStopSleep(seconds) }],
+    });
+    expect(found(pod(spec(0)), '1.33', rules)).toEqual([]);
+    expect(found(pod(spec(1)), '1.33', rules)).toEqual([]);
+    const [v] = run(pod(spec(2)), '1.33', rules);
+    expect(v.path).toBe('spec.initContainers[0].lifecycle.preStop.sleep');
+    expect(v.message).toBe('sidecar "proxy" preStop sleeps 2 seconds; it must be non-negative and less than terminationGracePeriodSeconds '
+      + '(1: the API server stores the pod\'s -5 as 1)');
+    expect(v.fix).toBe('sleep between 0 and 1 seconds, or raise the pod\'s terminationGracePeriodSeconds');
+    // Before 1.33 a sleep of 0 is refused whatever the grace period; 1 still fits under the stored 1.
+    expect(found(pod(spec(1)), '1.32', rules)).toEqual([]);
+  });
+
+  test('on a pod template a negative grace period is validated as written: every sleep fails', () => {
+    const [v] = run(deployment({ terminationGracePeriodSeconds: -5, containers: [{ ...APP, ...preStopSleep(0) }] }), '1.33', rules);
+    expect(v.path).toBe('spec.template.spec.containers[0].lifecycle.preStop.sleep');
+    expect(v.message).toBe('container "app" preStop sleeps 0 seconds; it must be non-negative and less than terminationGracePeriodSeconds (-5)');
+    expect(v.fix).toBe('make the pod\'s terminationGracePeriodSeconds at least 0; under -5 no sleep is valid');
+  });
+
   test('handler count and action checks', () => {
     const spec = { containers: [{ ...APP, lifecycle: { postStart: {}, preStop: { exec: { command: [] }, sleep: { seconds: 1 } } } }, { name: 'b', image: 'b', lifecycle: { preStop: { httpGet: { port: 0, scheme: 'ftp' } } } }] };
     expect(found(pod(spec), '1.33', rules)).toEqual([

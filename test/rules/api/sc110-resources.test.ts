@@ -21,6 +21,17 @@ describe('SC110 container resources', () => {
     expect(v.message).toBe('container "app" requests memory 2Gi, more than its limit of 1Gi; it must be less than or equal to the memory limit');
   });
 
+  // Quantity.UnmarshalJSON (apimachinery resource/quantity.go) trims white space with
+  // strings.TrimSpace before ParseQuantity, so the API server reads " 100m" as 100m.
+  test('white space around a quantity is trimmed as the API server does: no error, and request-over-limit still found', () => {
+    expect(found(pod(withResources({ requests: { cpu: ' 100m', memory: '64Mi\n' }, limits: { cpu: '\t1 ', memory: '\u00a0128Mi' } })), '1.33', rules)).toEqual([]);
+    const [v] = run(pod(withResources({ requests: { cpu: ' 2' }, limits: { cpu: '1 ' } })), '1.33', rules);
+    expect(v).toMatchObject({ ruleId: 'SC110', path: 'spec.containers[0].resources.requests' });
+    expect(v.message).toBe('container "app" requests cpu 2, more than its limit of 1; it must be less than or equal to the cpu limit');
+    // Inside the text white space is still an error.
+    expect(found(deployment(withResources({ limits: { cpu: '1 00m' } })), '1.33', rules)).toEqual(['SC110 spec.template.spec.containers[0].resources.limits[cpu]']);
+  });
+
   test('unparseable and negative quantities use the bracket key', () => {
     expect(found(pod(withResources({ limits: { memory: '12GB', cpu: '-1' } })), '1.33', rules)).toEqual([
       'SC110 spec.containers[0].resources.limits[cpu]',

@@ -51,5 +51,22 @@ describe('SC120 pod-level resources', () => {
     expect(found(pod({ ...spec, resources: { limits: { cpu: '1' } } }), '1.34', rules)).toEqual([]);
   });
 
+  test('resource names like Object.prototype members are reported, not a crash that hides the real finding', () => {
+    const manifest = pod({
+      resources: { requests: { constructor: '1', toString: '1', cpu: '100m' }, limits: { hasOwnProperty: '1', __proto__: '1', valueOf: '2' } },
+      containers: [{ ...APP, ...res({ cpu: '200m', constructor: '1' }) }],
+    });
+    const violations = run(manifest, '1.34', rules);
+    expect(violations.filter(v => v.message.includes('could not check'))).toEqual([]);
+    expect(found(manifest, '1.34', rules)).toEqual([
+      'SC120 spec.resources.limits[hasOwnProperty]',
+      'SC120 spec.resources.limits[valueOf]',
+      'SC120 spec.resources.requests[constructor]',
+      'SC120 spec.resources.requests[cpu]',
+      'SC120 spec.resources.requests[toString]',
+    ]);
+    expect(violations.find(v => v.path === 'spec.resources.requests[cpu]')!.message).toContain('aggregate container requests of 200m');
+  });
+
   test('malformed input does not throw', () => expectNoCrash(rules));
 });

@@ -1,18 +1,20 @@
 import { APP, deployment, expectNoCrash, found, job, pod, run, statefulSet } from './_helpers';
-import { graceAndDeadlineRule } from '../../../src/rules/api';
+import { activeDeadlineRule } from '../../../src/rules/api';
 
-const rules = [graceAndDeadlineRule];
+const rules = [activeDeadlineRule];
 
-describe('SC114 terminationGracePeriodSeconds and activeDeadlineSeconds', () => {
-  test('zero and positive grace periods, and a deadline on a Pod or Job, are fine', () => {
-    expect(found(pod({ terminationGracePeriodSeconds: 0, activeDeadlineSeconds: 600, containers: [APP] }), '1.33', rules)).toEqual([]);
+describe('SC114 activeDeadlineSeconds', () => {
+  test('a deadline on a Pod or Job is fine; a negative grace period is not this rule\'s (SC123)', () => {
+    expect(found(pod({ terminationGracePeriodSeconds: -1, activeDeadlineSeconds: 600, containers: [APP] }), '1.33', rules)).toEqual([]);
     expect(found(job({ activeDeadlineSeconds: 2147483647, restartPolicy: 'Never', containers: [APP] }), '1.33', rules)).toEqual([]);
   });
 
-  test('a negative grace period is accepted by the API server: a warning', () => {
-    const [v] = run(pod({ terminationGracePeriodSeconds: -1, containers: [APP] }), '1.33', rules);
-    expect(v).toMatchObject({ ruleId: 'SC114', severity: 'warning', path: 'spec.terminationGracePeriodSeconds' });
-    expect(v.message).toBe('the pod sets terminationGracePeriodSeconds -1; the API server accepts it with a warning (must be >= 0; negative values are invalid and will be treated as 1 second)');
+  test('every finding is an error, as the rule declares', () => {
+    expect(activeDeadlineRule.severity).toBe('error');
+    const manifests = [pod({ activeDeadlineSeconds: 0, containers: [APP] }), deployment({ activeDeadlineSeconds: -1, containers: [APP] })];
+    const violations = manifests.flatMap(m => run(m, '1.33', rules));
+    expect(violations).toHaveLength(3);
+    for (const v of violations) expect(v.severity).toBe('error');
   });
 
   test('activeDeadlineSeconds out of range is an error', () => {
