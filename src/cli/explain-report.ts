@@ -7,6 +7,7 @@ import { Colors } from './colors';
 import { escapeUnsafe } from './escape';
 import { BlockingHelper, WorkloadLifecycle } from './explain';
 import { resourceName } from './lint';
+import { maxOf, pushAll } from '../arrays';
 import { ShutdownStep, StartGate, StartupStep, StuckInit } from '../lifecycle/plan';
 import { formatTotals } from '../lifecycle/resources';
 
@@ -21,7 +22,7 @@ function workloadText(workload: WorkloadLifecycle, plainColors: Colors): string[
   // Names and commands come from the input: each line is escaped before it is coloured, so none can forge a line.
   const colors = escapingColors(plainColors);
   const out: string[] = [];
-  const push = (...lines: string[]) => out.push(...lines.map(escapeUnsafe));
+  const push = (...lines: string[]) => pushAll(out, lines.map(escapeUnsafe));
   out.push(colors.bold(`${workload.kind} ${resourceName(workload)} (${workload.file}:${workload.line})`));
 
   const stuck = new Map(plan.stuckInits.map(init => [init.path, init]));
@@ -39,12 +40,12 @@ function workloadText(workload: WorkloadLifecycle, plainColors: Colors): string[
     push('  startup: no containers');
   } else {
     push('  startup:');
-    push(...table(startupRows, width));
+    pushAll(out, table(startupRows, width).map(escapeUnsafe));
   }
 
   if (shutdownRows.length > 0) {
     push(`  shutdown (grace period ${plan.gracePeriodSeconds}s):`);
-    push(...table(shutdownRows, width));
+    pushAll(out, table(shutdownRows, width).map(escapeUnsafe));
     const sidecars = plan.shutdown.filter(step => step.role === 'sidecar');
     const anyDeclared = declared.appStopSeconds !== undefined || Object.keys(declared.drainSeconds).length > 0;
     if (plan.shutdownNeedsSeconds > plan.gracePeriodSeconds) {
@@ -310,7 +311,7 @@ function shutdownText(group: readonly ShutdownStep[], previous: readonly Shutdow
 /** `needs 5s (declared); 10s left`, and what happens when the budget runs out. */
 function budgetText(group: readonly ShutdownStep[], workload: WorkloadLifecycle, separator = '; '): string {
   const first = group[0];
-  const needs = Math.max(...group.map(step => step.needsSeconds));
+  const needs = maxOf(group.map(step => step.needsSeconds));
   const left = first.budgetLeftSeconds;
   const verb = group.length === 1 ? 'needs' : 'need';
   const declared = first.role === 'main'

@@ -6,6 +6,7 @@
  *   cdk8s-sidecars.io/app-stop-seconds: 30
  */
 import { Annotations } from '../annotations';
+import { pushAll } from '../arrays';
 
 /** What the annotations declare, plus one message per entry that could not be read. */
 export interface DeclaredStops {
@@ -55,7 +56,7 @@ function readDrainSeconds(value: unknown, problems: string[]): Record<string, nu
       if (DRAINS_READ.size >= DRAINS_READ_LIMIT) DRAINS_READ.clear();
       DRAINS_READ.set(value, read);
     }
-    problems.push(...read.problems);
+    pushAll(problems, read.problems);
     return Object.fromEntries(read.drains);
   }
   return parseDrainSeconds(value, problems);

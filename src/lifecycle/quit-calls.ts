@@ -1,5 +1,6 @@
 import { HelperFacts } from './helper-facts';
 import { ShellCommand, ShellToken, simpleWords } from './shell';
+import { pushAll } from '../arrays';
 
 /** What a quit call can be aimed at: a helper container's name and facts. */
 export interface QuitTarget {
@@ -108,7 +109,7 @@ function positionals(words: ShellToken[], valueOptions: ReadonlySet<string>): st
   for (let i = 0; i < words.length; i++) {
     const word = words[i].value;
     if (word === '--') {
-      found.push(...words.slice(i + 1).map(rest => rest.value));
+      pushAll(found, words.slice(i + 1).map(rest => rest.value));
       break;
     }
     if (word.startsWith('-') && word.length > 1) {

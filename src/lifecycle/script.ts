@@ -6,6 +6,7 @@
  */
 import { basename } from './quit-calls';
 import { ShellToken, tokenizeShell } from './shell';
+import { pushAll } from '../arrays';
 
 /** `sh -c SCRIPT` as the kubelet starts it: the script, and whether the shell stops at the first failure (`-e`). */
 export interface ShellInvocation {
@@ -127,7 +128,7 @@ export function reachedActions(invocation: ShellInvocation): ScriptAction[] {
       const trapped = trapAtExit(node.words);
       // The trap's commands run when the shell exits, whatever came before.
       const trappedActions = trapped !== undefined ? reachedActions({ script: trapped, errexit: false }) : [];
-      atExit.push(...trappedActions.map(action => ({ ...action, conditional: false })));
+      pushAll(atExit, trappedActions.map(action => ({ ...action, conditional: false })));
       continue;
     }
     if (program === 'exec') {
@@ -139,7 +140,7 @@ export function reachedActions(invocation: ShellInvocation): ScriptAction[] {
       trapsRun = false;
       break;
     }
-    actions.push(...simpleActions(node, conditional));
+    pushAll(actions, simpleActions(node, conditional));
   }
   return trapsRun ? [...actions, ...atExit] : actions;
 }
@@ -155,7 +156,7 @@ function simpleActions(node: Extract<ScriptNode, { type: 'simple' }>, conditiona
 
 function collect(nodes: readonly ScriptNode[], conditional: boolean, into: ScriptAction[]): void {
   for (const node of nodes) {
-    if (node.type === 'simple') into.push(...simpleActions(node, conditional));
+    if (node.type === 'simple') pushAll(into, simpleActions(node, conditional));
     else collect(node.type === 'loop' ? [...node.condition, ...node.body] : node.parts, conditional, into);
   }
 }
@@ -163,7 +164,7 @@ function collect(nodes: readonly ScriptNode[], conditional: boolean, into: Scrip
 /** The files a simple command creates or writes: `touch F`, `> F`, `>> F`. */
 function writtenFiles(node: Extract<ScriptNode, { type: 'simple' }>): string[] {
   const files: string[] = [];
-  if (basename(node.words[0]) === 'touch') files.push(...node.words.slice(1).filter(word => !word.startsWith('-')));
+  if (basename(node.words[0]) === 'touch') pushAll(files, node.words.slice(1).filter(word => !word.startsWith('-')));
   node.tokens.forEach((token, index) => {
     const target = node.tokens[index + 1];
     if (token.type === 'redirect' && /^\d*>>?$/.test(token.value) && target?.type === 'word' && !target.dynamic) files.push(target.value);
@@ -230,7 +231,7 @@ function loopsIn(nodes: readonly ScriptNode[]): Array<Extract<ScriptNode, { type
   const loops: Array<Extract<ScriptNode, { type: 'loop' }>> = [];
   for (const node of nodes) {
     if (node.type === 'loop') loops.push(node, ...loopsIn(node.body));
-    else if (node.type === 'group') loops.push(...loopsIn(node.parts));
+    else if (node.type === 'group') pushAll(loops, loopsIn(node.parts));
   }
   return loops;
 }
@@ -369,7 +370,7 @@ class Parser {
       this.at++;
       const parts: ScriptNode[] = [];
       for (;;) {
-        parts.push(...this.list(new Set(['then', 'elif', 'else', 'fi'])));
+        pushAll(parts, this.list(new Set(['then', 'elif', 'else', 'fi'])));
         const word = this.tokens[this.at];
         if (word === undefined || this.failed) return undefined;
         this.at++;
@@ -394,7 +395,7 @@ class Parser {
         // Skip a pattern up to its `)`, then read the branch.
         while (this.at < this.tokens.length && !(this.tokens[this.at].type === 'op' && this.tokens[this.at].value === ')')) this.at++;
         this.at++;
-        parts.push(...this.list(new Set(['esac'])));
+        pushAll(parts, this.list(new Set(['esac'])));
         if (this.tokens[this.at]?.type === 'op' && this.tokens[this.at].value === ')') this.at++;
       }
       if (!this.expectWord('esac')) return undefined;

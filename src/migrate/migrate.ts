@@ -9,6 +9,7 @@ import { mapAt, nodeAtPath, plain, seqAt, stringAt } from './nodes';
 import { MigrateOptions, MigrateResult, MigrationChange, MigrationConcern } from './result';
 import { moveLegacySidecars } from './sidecars';
 import { removeWorkarounds } from './workarounds';
+import { pushAll } from '../arrays';
 
 /** Rules whose warnings on a moved sidecar repeat a concern this migration already reports. */
 const REPORTED_BY_MIGRATION = new Set(['SC208', 'SC209']);
@@ -117,7 +118,7 @@ function objectsOf(contents: unknown, prefix: string, concerns: MigrationConcern
     const objects: SourceObject[] = [];
     items.items.forEach((item, index) => {
       if (isMap(item)) {
-        objects.push(...objectsOf(item, `${prefix}items[${index}].`, concerns, file, lineCounter));
+        pushAll(objects, objectsOf(item, `${prefix}items[${index}].`, concerns, file, lineCounter));
       } else if (item !== null && item !== undefined) {
         const line = lineOf(item as Node, lineCounter) ?? lineOf(contents, lineCounter) ?? 1;
         concerns.push({ file, line, kind, name, description: `items[${index}] of this ${kind} is not an object this migration can read (a YAML alias?); check it by hand`, path: `${prefix}items[${index}]` });

@@ -29,8 +29,8 @@ export function trailingQuit(script: string, natives: NativeSidecar[]): Trailing
   const separator = last.separator!.value;
   if (separator === '&') return { removable: false, reason: 'the command before the quit call runs in the background (&)' };
   if (parsed.orTrue && separator === '&&') return { removable: false, reason: 'a "&& ... || true" tail also changes the exit status of what runs before it' };
-  let kept = script.slice(0, last.separator!.start).replace(/[ \t]+$/, '');
-  if (script.replace(/[ \t]+$/, '').endsWith('\n') && !kept.endsWith('\n')) kept += '\n';
+  let kept = withoutTrailingBlanks(script.slice(0, last.separator!.start));
+  if (withoutTrailingBlanks(script).endsWith('\n') && !kept.endsWith('\n')) kept += '\n';
   if (kept.trim() === '' || /\\\s*$/.test(kept)) return { removable: false, reason: 'nothing certain would remain of the script' };
   const previous = commands[commands.length - 2];
   return { removable: true, script: kept, call: parsed.call, before: script.slice(previous.start, previous.end) };
@@ -50,3 +50,10 @@ export function onlyQuitCalls(script: string, natives: NativeSidecar[]): QuitCal
   return calls;
 }
 
+
+/** `text` without the spaces and tabs at its end (a loop: a regular expression anchored at the end is quadratic in long inner runs of blanks). */
+function withoutTrailingBlanks(text: string): string {
+  let end = text.length;
+  while (end > 0 && (text.charCodeAt(end - 1) === 32 || text.charCodeAt(end - 1) === 9)) end--;
+  return text.slice(0, end);
+}

@@ -7,6 +7,7 @@ import { initNeed } from './placement';
 import { mentionsQuit, onlyQuitCalls, QuitCall, recogniseQuitCall, trailingQuit } from './quit-calls';
 import { tokenizeShell } from './shell';
 import { basename } from './sidecars';
+import { pushAll } from '../arrays';
 import { commandTexts } from '../lifecycle/sidecar-needs';
 
 /**
@@ -156,7 +157,7 @@ function removePreStopQuits(target: PodTarget, natives: NativeSidecar[], record:
     }
     lifecycle.delete('preStop');
     if (lifecycle.items.length === 0) container.delete('lifecycle');
-    removed.push(...calls);
+    pushAll(removed, calls);
     const targets = [...new Set(calls.map(call => quoted(call.sidecar.name, 'the sidecar')))].join(', ');
     record.change(preStop, `removed the preStop hook of ${nameOf(container, path)}, which only stopped ${targets}: native sidecars get SIGTERM after the main containers exit, and a stop at the start of termination would cut them off early`);
   };

@@ -183,13 +183,7 @@ export function at(entry: ContainerEntry, field: string): string {
   return `${entry.path}.${field}`;
 }
 
-/**
- * Append every item to `target` with a loop: `target.push(...items)` passes each item as an
- * argument and overflows the call stack when a manifest holds hundreds of thousands of them.
- */
-export function pushAll<T>(target: T[], items: readonly T[]): void {
-  for (let i = 0; i < items.length; i++) target.push(items[i]);
-}
+export { pushAll } from '../../arrays';
 
 /** Shorthand for a finding. */
 export function finding(path: string, message: string, fix?: string): Finding {
