@@ -100,7 +100,7 @@ project.gitignore.exclude('/flavours/');
 project.npmignore?.exclude('/flavours/', '/rosetta/');
 project.jest?.addIgnorePattern('<rootDir>/test/flavours/');
 project.addTask('flavours', {
-  description: 'Generate and jsii-compile one package per cdk8s-plus flavour under flavours/ (FLAVOURS=33,34 to choose)',
+  description: 'Generate, jsii-compile and pack one package per cdk8s-plus flavour under flavours/ (FLAVOURS=33,34 to choose)',
   exec: 'ts-node --project test/tsconfig.json --transpile-only scripts/flavours.ts',
 });
 project.addTask('test:flavours', {

@@ -4,8 +4,9 @@
 // `cdk8s-sidecars` itself is built on cdk8s-plus-30. For every other flavour this writes
 // flavours/plus-<N>/ (git-ignored): src/ copied with its `cdk8s-plus-30` imports switched to
 // `cdk8s-plus-<N>`, a package.json named `cdk8s-sidecars-plus-<N>` with a peer dependency on its
-// cdk8s-plus and jsii targets in every language, then compiles it with jsii. Nothing else in the
-// source changes, so a flavour behaves as the main package does on its own cdk8s-plus.
+// cdk8s-plus and jsii targets in every language, then compiles it with jsii and packs its npm
+// tarball (flavours/plus-<N>/dist/js/). Nothing else in the source changes, so a flavour behaves
+// as the main package does on its own cdk8s-plus.
 //
 // FLAVOURS=33 (comma-separated) builds only those; the default is every flavour.
 import { spawnSync } from 'child_process';
@@ -52,7 +53,8 @@ function main(): void {
     const started = Date.now();
     generate(flavour);
     compile(flavour);
-    console.log(`${flavour.name}: generated and compiled in ${((Date.now() - started) / 1000).toFixed(1)} s (${path.relative(ROOT, flavour.dir)})`);
+    pack(flavour);
+    console.log(`${flavour.name}: generated, compiled and packed in ${((Date.now() - started) / 1000).toFixed(1)} s (${path.relative(ROOT, flavour.dir)})`);
   }
 }
 
@@ -168,6 +170,28 @@ function compile(flavour: Flavour): void {
   const pkg = readJson(path.join(flavour.dir, 'package.json'));
   for (const bin of Object.values(pkg.bin as Record<string, string>)) {
     fs.chmodSync(path.join(flavour.dir, bin), 0o755);
+  }
+}
+
+/**
+ * Pack the npm tarball into the flavour's dist/js/ as `package:js` does for the main package,
+ * with the bundled dependencies (and theirs) copied in from the repository's node_modules.
+ */
+function pack(flavour: Flavour): void {
+  const pkg = readJson(path.join(flavour.dir, 'package.json'));
+  const pending: string[] = [...pkg.bundledDependencies ?? []];
+  const copied = new Set<string>();
+  for (let name = pending.shift(); name !== undefined; name = pending.shift()) {
+    if (copied.has(name)) continue;
+    copied.add(name);
+    const from = path.join(ROOT, 'node_modules', name);
+    fs.cpSync(from, path.join(flavour.dir, 'node_modules', name), { recursive: true });
+    pending.push(...Object.keys(readJson(path.join(from, 'package.json')).dependencies ?? {}));
+  }
+  const pacmak = path.join(ROOT, 'node_modules', '.bin', 'jsii-pacmak');
+  const result = spawnSync(pacmak, ['--target', 'js'], { cwd: flavour.dir, stdio: 'inherit' });
+  if (result.status !== 0) {
+    throw new Error(`${flavour.name}: jsii-pacmak failed (exit ${result.status ?? result.signal})`);
   }
 }
 

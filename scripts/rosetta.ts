@@ -3,14 +3,16 @@
 // the built library with the fixtures in rosetta/; then it translates to Python, Java, C# and Go.
 //
 // jsii-rosetta reads snippets from assemblies only, so each docs/*.md gets a copy of the assembly
-// whose README is that page (and no types, so doc comments count once), beside links to lib/ and
-// rosetta/. Everything is written under dist/rosetta/. Needs a compiled library (`.jsii`, lib/).
+// whose README is that page (and no types, so doc comments count once), beside links to lib/,
+// rosetta/ and node_modules/. The copies go to a temporary folder outside the repository: every
+// `.jsii` under the repository is an assembly to jsii-docgen, and these share the package's name.
+// Needs a compiled library (`.jsii`, lib/).
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 
 const ROOT = path.join(__dirname, '..');
-const OUT = path.join(ROOT, 'dist', 'rosetta');
 
 interface Source {
   /** What the snippets come from, as people know it: README.md, docs/cli.md. */
@@ -25,14 +27,21 @@ function main(): number {
     throw new Error('.jsii or lib/ is missing: run npx projen compile first');
   }
   const assembly = JSON.parse(fs.readFileSync(assemblyFile, 'utf8'));
-  fs.rmSync(OUT, { recursive: true, force: true });
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-sidecars-rosetta-'));
+  try {
+    return extract(out, assembly);
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+}
 
-  const sources: Source[] = [stage('README.md and doc comments', 'README.md', assembly)];
+function extract(out: string, assembly: any): number {
+  const sources: Source[] = [stage(out, 'README.md and doc comments', 'README', assembly)];
   const docs = path.join(ROOT, 'docs');
   for (const page of fs.existsSync(docs) ? fs.readdirSync(docs).filter(f => f.endsWith('.md')).sort() : []) {
     const shown = `docs/${page}`;
     const { submodules: _submodules, ...rest } = assembly;
-    sources.push(stage(shown, shown, { ...rest, types: {}, readme: { markdown: fs.readFileSync(path.join(docs, page), 'utf8') } }));
+    sources.push(stage(out, shown, page, { ...rest, types: {}, readme: { markdown: fs.readFileSync(path.join(docs, page), 'utf8') } }));
   }
 
   const rosetta = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'jsii-rosetta'),
@@ -53,13 +62,14 @@ function main(): number {
 }
 
 /** Write the assembly for one source into its own folder, with the library and fixtures beside it. */
-function stage(shown: string, folder: string, assembly: any): Source {
-  const dir = path.join(OUT, folder);
+function stage(out: string, shown: string, folder: string, assembly: any): Source {
+  const dir = path.join(out, folder);
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, '.jsii'), JSON.stringify(assembly));
   fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(dir, 'package.json'));
   fs.symlinkSync(path.join(ROOT, 'lib'), path.join(dir, 'lib'), 'dir');
   fs.symlinkSync(path.join(ROOT, 'rosetta'), path.join(dir, 'rosetta'), 'dir');
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
   return { shown, dir };
 }
 

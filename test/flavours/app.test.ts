@@ -1,29 +1,54 @@
 // An app as `cdk8s init typescript-app` creates it (cdk8s-cli's own template), for each cdk8s-plus
 // flavour: its cdk8s-plus Probe, Volume, Service and Deployment mixed with our SidecarDeployment,
-// type-checked with tsc and synthesized with node. Needs `npx projen compile` (the main package)
-// and `npx projen flavours` (the flavour packages) first; run by `npx projen test:flavours`.
+// type-checked with tsc and synthesized with node. Each package is installed from its npm tarball,
+// as users get it. Needs `npx projen build` (or compile, post-compile and package) for the main
+// package and `npx projen flavours` for the others; run by `npx projen test:flavours`.
+//
+// The apps live in a temporary folder outside the repository: a package linked back into the
+// repository would make a cycle that tools walking the repository (jsii-docgen) never leave.
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as jsyaml from 'js-yaml';
 
 const ROOT = path.join(__dirname, '..', '..');
-const TEMPLATE = path.join(ROOT, 'node_modules', 'cdk8s-cli', 'templates', 'typescript-app');
-const APPS = path.join(ROOT, '.tmp', 'flavour-apps');
-const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+const NODE_MODULES = path.join(ROOT, 'node_modules');
+const TEMPLATE = path.join(NODE_MODULES, 'cdk8s-cli', 'templates', 'typescript-app');
+const TSC = path.join(NODE_MODULES, 'typescript', 'bin', 'tsc');
+let apps: string;
 
 interface Package {
   readonly plus: number;
   readonly name: string;
+  /** The folder whose dist/js/ holds the package's tarball. */
   readonly dir: string;
   readonly build: string;
 }
 
 const PACKAGES: Package[] = [
-  { plus: 30, name: 'cdk8s-sidecars', dir: ROOT, build: 'npx projen compile' },
+  { plus: 30, name: 'cdk8s-sidecars', dir: ROOT, build: 'npx projen build' },
   { plus: 33, name: 'cdk8s-sidecars-plus-33', dir: path.join(ROOT, 'flavours', 'plus-33'), build: 'npx projen flavours' },
   { plus: 34, name: 'cdk8s-sidecars-plus-34', dir: path.join(ROOT, 'flavours', 'plus-34'), build: 'npx projen flavours' },
 ];
+
+beforeAll(() => {
+  apps = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-sidecars-apps-'));
+});
+
+afterAll(() => {
+  fs.rmSync(apps, { recursive: true, force: true });
+});
+
+/** The package's npm tarball, as jsii-pacmak packed it. */
+function tarballOf(pkg: Package): string {
+  const dist = path.join(pkg.dir, 'dist', 'js');
+  const tarballs = fs.existsSync(dist) ? fs.readdirSync(dist).filter(f => f.startsWith(`${pkg.name}@`) && f.endsWith('.jsii.tgz')) : [];
+  if (tarballs.length !== 1) {
+    throw new Error(`${pkg.name}: expected one tarball in ${path.relative(ROOT, dist) || '.'}, found ${tarballs.length}: run ${pkg.build} first`);
+  }
+  return path.join(dist, tarballs[0]);
+}
 
 /** What goes in place of the template's "define resources here". */
 function chartBody(plus: number): string {
@@ -90,9 +115,17 @@ function writeApp(dir: string, pkg: Package, plus: number): void {
     template.replace('{{ $base }}', base).replace('    // define resources here\n', chartBody(plus)),
   ].join('\n');
   fs.writeFileSync(path.join(dir, 'main.ts'), main);
-  // The package as npm would install it; cdk8s, constructs and cdk8s-plus resolve from the
-  // repository's node_modules, as they would from the app's own.
-  fs.symlinkSync(pkg.dir, path.join(dir, 'node_modules', pkg.name), 'dir');
+  // The package as npm installs it, beside the app's other dependencies and the package's peers
+  // (linked from the repository's node_modules: the same files, so cdk8s-plus's types are one set).
+  const installed = path.join(dir, 'node_modules', pkg.name);
+  fs.mkdirSync(installed, { recursive: true });
+  const untar = run('tar', ['-xzf', tarballOf(pkg), '-C', installed, '--strip-components=1'], dir);
+  expect(untar.output).toBe('');
+  const peers = Object.keys(JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8')).peerDependencies);
+  for (const dependency of new Set(['cdk8s', 'constructs', `cdk8s-plus-${plus}`, '@types/node', ...peers])) {
+    fs.mkdirSync(path.dirname(path.join(dir, 'node_modules', dependency)), { recursive: true });
+    fs.symlinkSync(path.join(NODE_MODULES, dependency), path.join(dir, 'node_modules', dependency), 'dir');
+  }
 }
 
 function run(command: string, args: string[], cwd: string): { status: number | null; output: string } {
@@ -120,14 +153,20 @@ function initContainer(deployment: any, name: string): any {
 }
 
 describe.each(PACKAGES)('$name with cdk8s-plus-$plus', pkg => {
-  const dir = path.join(APPS, `plus-${pkg.plus}`);
+  let dir: string;
   let manifests: any[];
 
   beforeAll(() => {
-    if (!fs.existsSync(path.join(pkg.dir, '.jsii')) || !fs.existsSync(path.join(pkg.dir, 'lib', 'index.js'))) {
-      throw new Error(`${pkg.name} is not built in ${path.relative(ROOT, pkg.dir) || '.'}: run ${pkg.build} first`);
-    }
+    dir = path.join(apps, `plus-${pkg.plus}`);
     writeApp(dir, pkg, pkg.plus);
+  });
+
+  test('the command is executable as installed from the tarball', () => {
+    const bin = path.join(dir, 'node_modules', pkg.name, 'lib', 'cli', 'main.js');
+    expect((fs.statSync(bin).mode % 0o1000).toString(8)).toBe('755');
+    const help = run(bin, ['--help'], dir);
+    expect(help.status).toBe(0);
+    expect(help.output).toMatch(/lint/);
   });
 
   test('the app type-checks with tsc (and compiles, as `npm run compile` does)', () => {
@@ -187,10 +226,8 @@ describe.each(PACKAGES)('$name with cdk8s-plus-$plus', pkg => {
 
 // The problem the flavours solve: the main package, built on cdk8s-plus-30, in a cdk8s-plus-33 app.
 test('cdk8s-sidecars (cdk8s-plus-30) does not type-check in a cdk8s-plus-33 app', () => {
-  const main = PACKAGES[0];
-  if (!fs.existsSync(path.join(main.dir, 'lib', 'index.d.ts'))) throw new Error(`run ${main.build} first`);
-  const dir = path.join(APPS, 'mismatch-plus-33');
-  writeApp(dir, main, 33);
+  const dir = path.join(apps, 'mismatch-plus-33');
+  writeApp(dir, PACKAGES[0], 33);
   const tsc = run(process.execPath, [TSC, '-p', '.', '--noEmit'], dir);
   expect(tsc.status).not.toBe(0);
   // the three errors of issue 22: the startupProbe, the volume mount and the Service's selector
