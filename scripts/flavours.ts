@@ -28,12 +28,16 @@ export interface Flavour {
   readonly dir: string;
 }
 
-/** Every flavour besides the main package, newest last. */
-export const FLAVOURS: Flavour[] = [33, 34].map(plus => ({
-  plus,
-  name: `cdk8s-sidecars-plus-${plus}`,
-  dir: path.join(OUT, `plus-${plus}`),
-}));
+/**
+ * Every flavour besides the main package, oldest first: one per cdk8s-plus line in the main
+ * package's devDependencies (added in .projenrc.ts) other than the one the source is written for.
+ */
+export const FLAVOURS: Flavour[] = Object.keys(readJson(path.join(ROOT, 'package.json')).devDependencies)
+  .map(name => /^cdk8s-plus-(\d+)$/.exec(name))
+  .filter((m): m is RegExpExecArray => m !== null && Number(m[1]) !== SOURCE_PLUS)
+  .map(m => Number(m[1]))
+  .sort((a, b) => a - b)
+  .map(plus => ({ plus, name: `cdk8s-sidecars-plus-${plus}`, dir: path.join(OUT, `plus-${plus}`) }));
 
 /** `cdk8s-plus-30` or `cdk8s-plus-30/<deep path>` as a quoted module specifier. */
 const SPECIFIER = new RegExp(`(['"])cdk8s-plus-${SOURCE_PLUS}(/[^'"]*)?\\1`, 'g');

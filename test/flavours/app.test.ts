@@ -11,6 +11,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as jsyaml from 'js-yaml';
+import { FLAVOURS } from '../../scripts/flavours';
 
 const ROOT = path.join(__dirname, '..', '..');
 const NODE_MODULES = path.join(ROOT, 'node_modules');
@@ -28,8 +29,7 @@ interface Package {
 
 const PACKAGES: Package[] = [
   { plus: 30, name: 'cdk8s-sidecars', dir: ROOT, build: 'npx projen build' },
-  { plus: 33, name: 'cdk8s-sidecars-plus-33', dir: path.join(ROOT, 'flavours', 'plus-33'), build: 'npx projen flavours' },
-  { plus: 34, name: 'cdk8s-sidecars-plus-34', dir: path.join(ROOT, 'flavours', 'plus-34'), build: 'npx projen flavours' },
+  ...FLAVOURS.map(f => ({ plus: f.plus, name: f.name, dir: f.dir, build: 'npx projen flavours' })),
 ];
 
 beforeAll(() => {

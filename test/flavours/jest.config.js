@@ -12,7 +12,11 @@ const path = require('path');
 
 const ROOT = path.join(__dirname, '..', '..');
 const base = require('../../package.json').jest;
-const FLAVOURS = (process.env.FLAVOURS || '33,34').split(',').map(s => s.trim()).filter(Boolean);
+// every cdk8s-plus line in devDependencies but 30, as scripts/flavours.ts builds them; FLAVOURS=33 for one
+const FLAVOURS = process.env.FLAVOURS
+  ? process.env.FLAVOURS.split(',').map(s => s.trim()).filter(Boolean)
+  : Object.keys(require('../../package.json').devDependencies)
+    .map(name => /^cdk8s-plus-(\d+)$/.exec(name)).filter(m => m && m[1] !== '30').map(m => m[1]);
 
 /** Every test file under test/ (this folder excepted) that builds constructs. */
 function constructSuites() {
