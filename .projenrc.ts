@@ -97,7 +97,8 @@ project.addTask('rules-doc', {
 // (cdk8s-sidecars-plus-33, -plus-34) generated under flavours/ by scripts/flavours.ts.
 project.addDevDeps('cdk8s-plus-33@^2.5.57', 'cdk8s-plus-34@^2.0.54');
 project.gitignore.exclude('/flavours/');
-project.npmignore?.exclude('/flavours/', '/rosetta/');
+// the generated flavours, the rosetta fixtures and the git-ignored scratch folder stay out of the tarball
+project.npmignore?.exclude('/flavours/', '/rosetta/', '/.tmp/');
 project.jest?.addIgnorePattern('<rootDir>/test/flavours/');
 project.addTask('flavours', {
   description: 'Generate, jsii-compile and pack one package per cdk8s-plus flavour under flavours/ (FLAVOURS=33,34 to choose)',
