@@ -105,7 +105,7 @@ project.addTask('flavours', {
   exec: 'ts-node --project test/tsconfig.json --transpile-only scripts/flavours.ts',
 });
 project.addTask('test:flavours', {
-  description: 'Run the construct suites against each flavour\'s cdk8s-plus and type-check and synth an app per flavour (needs compile and flavours first)',
+  description: 'Run the construct suites against each flavour\'s cdk8s-plus and type-check and synth an app per flavour from its tarball (needs build and flavours first)',
   exec: 'jest --ci --config test/flavours/jest.config.js',
   receiveArgs: true,
 });
@@ -119,7 +119,7 @@ project.addTask('pacmak:code-only', {
   exec: 'jsii-pacmak --code-only --target python java dotnet go --outdir dist/code',
 });
 project.addTask('rosetta', {
-  description: 'Compile every TypeScript snippet in the README and doc comments in all jsii languages (strict; fixtures in rosetta/)',
+  description: 'Compile every TypeScript snippet of the README, doc comments and docs/*.md in all jsii languages (strict; fixtures in rosetta/; after compile)',
   exec: 'ts-node --project test/tsconfig.json --transpile-only scripts/rosetta.ts',
 });
 
