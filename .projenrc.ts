@@ -18,6 +18,12 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   // Plain npm packages used at run time are bundled (jsii accepts only jsii packages as deps).
   bundledDeps: ['yaml@^2.9.1', 'js-yaml@^4.1.0'],
   bin: { 'cdk8s-sidecars': 'lib/cli/main.js' },
+  // Every jsii language, named as the cdk8s family names theirs (see docs/flavours.md). Only
+  // `package:js` runs under CI; .ci/run generates the other four with `jsii-pacmak --code-only`.
+  publishToPypi: { distName: 'cdk8s-sidecars', module: 'cdk8s_sidecars' },
+  publishToMaven: { javaPackage: 'org.cdk8s.sidecars', mavenGroupId: 'org.cdk8s', mavenArtifactId: 'cdk8s-sidecars' },
+  publishToNuget: { dotNetNamespace: 'Org.Cdk8s.Sidecars', packageId: 'Org.Cdk8s.Sidecars' },
+  publishToGo: { moduleName: 'github.com/cdk8s-sidecars/cdk8s-sidecars-go' },
   github: false,
   buildWorkflow: false,
   release: false,
@@ -74,5 +80,46 @@ project.addTask('rules-doc', {
   description: 'Regenerate RULES.md from the rule definitions (a test fails when it is out of date)',
   exec: 'ts-node --project test/tsconfig.json --transpile-only scripts/write-rules-md.ts',
 });
+
+// ---------------------------------------------------------------------------------------------
+// cdk8s-plus flavours, jsii languages, the executable bin (issue 22; docs/flavours.md)
+// ---------------------------------------------------------------------------------------------
+// The same source is built for the cdk8s-plus lines `cdk8s init` users have, as sibling packages
+// (cdk8s-sidecars-plus-33, -plus-34) generated under flavours/ by scripts/flavours.ts.
+project.addDevDeps('cdk8s-plus-33@^2.5.57', 'cdk8s-plus-34@^2.0.54');
+project.gitignore.exclude('/flavours/');
+// the generated flavours, the rosetta fixtures and the git-ignored scratch folder stay out of the tarball
+project.npmignore?.exclude('/flavours/', '/rosetta/', '/.tmp/');
+project.jest?.addIgnorePattern('<rootDir>/test/flavours/');
+project.addTask('flavours', {
+  description: 'Generate, jsii-compile and pack one package per cdk8s-plus flavour under flavours/ (FLAVOURS=33,34 to choose)',
+  exec: 'ts-node --project test/tsconfig.json --transpile-only scripts/flavours.ts',
+});
+project.addTask('test:flavours', {
+  description: 'Run the construct suites against each flavour\'s cdk8s-plus and type-check and synth an app per flavour from its tarball (needs build and flavours first)',
+  exec: 'jest --ci --config test/flavours/jest.config.js',
+  receiveArgs: true,
+});
+
+// Other languages: `package` builds the npm tarball only (python, java, dotnet and go need PyPI,
+// Maven Central, .NET and Go, which CI does not have); `package-all` still builds every target.
+project.tasks.tryFind('package')?.reset();
+project.tasks.tryFind('package')?.spawn(project.tasks.tryFind('package:js')!);
+project.addTask('pacmak:code-only', {
+  description: 'Generate the python, java, dotnet and go bindings (source only, offline) into dist/code/',
+  exec: 'jsii-pacmak --code-only --target python java dotnet go --outdir dist/code',
+});
+project.addTask('rosetta', {
+  description: 'Compile every TypeScript snippet of the README, doc comments and docs/*.md in all jsii languages (strict; fixtures in rosetta/; after compile)',
+  exec: 'ts-node --project test/tsconfig.json --transpile-only scripts/rosetta.ts',
+});
+
+// The bin must be executable inside the jsii tarball, or the other languages' wrappers fail with
+// "Permission denied": npm pack keeps the file's mode, and tsc writes 0644.
+const binExecutable = project.addTask('bin-executable', {
+  description: 'Make every package.json bin entry executable (the jsii tarball keeps the mode)',
+  exec: 'node -e "for (const f of Object.values(require(\'./package.json\').bin)) require(\'fs\').chmodSync(f, 0o755)"',
+});
+project.postCompileTask.spawn(binExecutable);
 
 project.synth();
