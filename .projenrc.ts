@@ -14,9 +14,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   cdk8sVersion: '2.70.106',
   constructsVersion: '10.8.1',
   peerDeps: ['cdk8s-plus-30@^2.4.10'],
-  devDeps: ['@types/node@^20', 'fast-check@^3', '@types/js-yaml@^4', 'cdk8s-cli@2.207.60', 'esbuild@^0.28'],
+  devDeps: ['@types/node@^20', 'fast-check@^3', '@types/js-yaml@^4', 'cdk8s-cli@2.207.60', '@types/picomatch@^4'],
   // Plain npm packages used at run time are bundled (jsii accepts only jsii packages as deps).
-  bundledDeps: ['yaml@^2.9.1', 'js-yaml@^4.1.0'],
+  bundledDeps: ['yaml@^2.9.1', 'js-yaml@^4.1.0', 'picomatch@^4.0.2'],
   bin: { 'cdk8s-sidecars': 'lib/cli/main.js' },
   // Every jsii language, named as the cdk8s family names theirs (see docs/flavours.md). Only
   // `package:js` runs under CI; .ci/run generates the other four with `jsii-pacmak --code-only`.
