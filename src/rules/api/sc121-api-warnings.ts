@@ -42,7 +42,9 @@ export const apiWarningsRule: Rule = {
         if (envSet) envWarnings(entry, state);
         const resources = container.resources;
         if (isPlainObject(resources)) {
-          if (isPlainObject(resources.limits)) byteWarnings(resources.limits, entry, 'limits', state);
+          // SetDefaults_Pod (bare Pods only) copies a limit into a missing request, so the server warns at both.
+          const copiedTo = context.isPod && entry.role !== 'ephemeral' ? (isPlainObject(resources.requests) ? resources.requests : {}) : undefined;
+          if (isPlainObject(resources.limits)) byteWarnings(resources.limits, entry, 'limits', state, copiedTo);
           if (isPlainObject(resources.requests)) byteWarnings(resources.requests, entry, 'requests', state);
         }
       }
@@ -248,13 +250,16 @@ function envWarnings(entry: ContainerEntry, state: WarningState): void {
 }
 
 /** Memory and ephemeral-storage quantities of a container's `limits` or `requests`, or of the pod's `overhead` (no entry). */
-function byteWarnings(values: Record<string, any>, entry: ContainerEntry | undefined, list: string, state: WarningState): void {
+function byteWarnings(values: Record<string, any>, entry: ContainerEntry | undefined, list: string, state: WarningState, copiedTo?: Record<string, any>): void {
   for (let n = 0; n < BYTE_RESOURCES.length; n++) {
     const name = BYTE_RESOURCES[n];
     const raw = values[name];
     if (raw === undefined || raw === null || !fractionalBytes(raw)) continue;
     const path = entry === undefined ? `${list}[${name}]` : `${entry.path}.resources.${list}[${name}]`;
-    add(state, finding(path, `${name} ${show(String(raw))} is a fractional number of bytes, which the API server warns is invalid`,
+    const copied = copiedTo !== undefined && !Object.prototype.hasOwnProperty.call(copiedTo, name)
+      ? ` (on a Pod it warns at resources.requests[${name}] too: the missing request is copied from this limit)`
+      : '';
+    add(state, finding(path, `${name} ${show(String(raw))} is a fractional number of bytes, which the API server warns is invalid${copied}`,
       `write ${name} in whole bytes, e.g. 128Mi`));
   }
 }

@@ -99,6 +99,17 @@ describe('SC121 what the API server accepts with a warning', () => {
       .toBe('memory "100m" is a fractional number of bytes, which the API server warns is invalid');
   });
 
+  test('a fractional memory limit on a bare Pod is one finding, at the limit, saying the copied request draws the warning too', () => {
+    const spec = { containers: [{ ...APP, resources: { limits: { memory: '100m' } } }] };
+    const [onPod] = run(pod(spec), '1.35', rules);
+    expect(onPod).toMatchObject({ path: 'spec.containers[0].resources.limits[memory]' });
+    expect(onPod.message).toBe('memory "100m" is a fractional number of bytes, which the API server warns is invalid (on a Pod it warns at resources.requests[memory] too: the missing request is copied from this limit)');
+    // A template is not defaulted; a Pod with its own request keeps it.
+    expect(run(deployment(spec), '1.35', rules)[0].message).toBe('memory "100m" is a fractional number of bytes, which the API server warns is invalid');
+    const ownRequest = { containers: [{ ...APP, resources: { limits: { memory: '100m' }, requests: { memory: '64Mi' } } }] };
+    expect(run(pod(ownRequest), '1.35', rules).map(v => v.message)).toEqual(['memory "100m" is a fractional number of bytes, which the API server warns is invalid']);
+  });
+
   test('the one SC1xx rule that may be suppressed, with a reason: the API server accepts these manifests', () => {
     const twice = (annotations: Record<string, string>) => ({
       ...pod({ containers: [{ ...APP, env: [{ name: 'A', value: '1' }, { name: 'A', value: '2' }] }] }),
