@@ -36,7 +36,9 @@ function main(): number {
 }
 
 function extract(out: string, assembly: any): number {
-  const sources: Source[] = [stage(out, 'README.md and doc comments', 'README', assembly)];
+  // README.md as it is now, not as the last compile copied it into the assembly
+  const readme = { markdown: fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8') };
+  const sources: Source[] = [stage(out, 'README.md and doc comments', 'README', { ...assembly, readme })];
   const docs = path.join(ROOT, 'docs');
   for (const page of fs.existsSync(docs) ? fs.readdirSync(docs).filter(f => f.endsWith('.md')).sort() : []) {
     const shown = `docs/${page}`;
