@@ -113,6 +113,8 @@ project.addTask('rosetta', {
   description: 'Compile every TypeScript snippet of the README, doc comments and docs/*.md in all jsii languages (strict; fixtures in rosetta/; after compile)',
   exec: 'ts-node --project test/tsconfig.json --transpile-only scripts/rosetta.ts',
 });
+// rosetta's translations of the README, read by jsii-pacmak
+project.gitignore.exclude('/.jsii.tabl.json');
 
 // The bin must be executable inside the jsii tarball, or the other languages' wrappers fail with
 // "Permission denied": npm pack keeps the file's mode, and tsc writes 0644.

@@ -13,6 +13,8 @@ import * as os from 'os';
 import * as path from 'path';
 
 const ROOT = path.join(__dirname, '..');
+/** Where jsii-rosetta writes the translations of an assembly's snippets, beside its `.jsii`. */
+const TABLET = '.jsii.tabl.json';
 
 interface Source {
   /** What the snippets come from, as people know it: README.md, docs/cli.md. */
@@ -36,7 +38,9 @@ function main(): number {
 }
 
 function extract(out: string, assembly: any): number {
-  const sources: Source[] = [stage(out, 'README.md and doc comments', 'README', assembly)];
+  // README.md as it is now, not as the last compile copied it into the assembly
+  const readme = { markdown: fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8') };
+  const sources: Source[] = [stage(out, 'README.md and doc comments', 'README', { ...assembly, readme })];
   const docs = path.join(ROOT, 'docs');
   for (const page of fs.existsSync(docs) ? fs.readdirSync(docs).filter(f => f.endsWith('.md')).sort() : []) {
     const shown = `docs/${page}`;
@@ -50,15 +54,21 @@ function extract(out: string, assembly: any): number {
   let total = 0;
   let failed = 0;
   for (const source of sources) {
-    const tablet = path.join(source.dir, '.jsii.tabl.json');
-    const snippets: any[] = fs.existsSync(tablet) ? Object.values(JSON.parse(fs.readFileSync(tablet, 'utf8')).snippets) : [];
+    const sourceTablet = path.join(source.dir, TABLET);
+    const snippets: any[] = fs.existsSync(sourceTablet) ? Object.values(JSON.parse(fs.readFileSync(sourceTablet, 'utf8')).snippets) : [];
     const bad = snippets.filter(s => !s.didCompile).map(where).sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
     total += snippets.length;
     failed += bad.length;
     console.log(`rosetta: ${source.shown}: ${snippets.length} snippets, ${bad.length} do not compile${bad.length ? ` (${bad.join(', ')})` : ''}`);
   }
   console.log(`rosetta: ${total} snippets, ${total - failed} compile, ${failed} do not`);
-  return rosetta.status === 0 && failed === 0 ? 0 : 1;
+  const ok = rosetta.status === 0 && failed === 0;
+  // The README's translations beside .jsii, where jsii-pacmak looks for them: the Python, Java,
+  // C# and Go bindings then carry the README in their own language (git-ignored).
+  const tablet = path.join(ROOT, TABLET);
+  fs.rmSync(tablet, { force: true });
+  if (ok) fs.copyFileSync(path.join(sources[0].dir, TABLET), tablet);
+  return ok ? 0 : 1;
 }
 
 /** Write the assembly for one source into its own folder, with the library and fixtures beside it. */
