@@ -21,12 +21,13 @@ import { ephemeralContainersRule } from './sc119-ephemeral-containers';
 import { podResourcesRule } from './sc120-pod-resources';
 import { apiWarningsRule } from './sc121-api-warnings';
 import { fieldTypesRule } from './sc122-field-types';
+import { stopSignalRule } from './sc123-stop-signal';
 
 export {
   initRestartPolicyRule, initProbesLifecycleRule, containerRestartPolicyRule, containerNamesRule, duplicateNamesRule,
   imageRule, portsRule, probesRule, lifecycleHooksRule, resourcesRule, volumeMountsRule, containersRequiredRule,
   restartPolicyRule, graceAndDeadlineRule, envNamesRule, pullAndMessagePolicyRule, runAsRangesRule, resizePolicyRule,
-  ephemeralContainersRule, podResourcesRule, apiWarningsRule, fieldTypesRule,
+  ephemeralContainersRule, podResourcesRule, apiWarningsRule, fieldTypesRule, stopSignalRule,
 };
 
 /**
@@ -56,4 +57,5 @@ export const API_RULES: Rule[] = [
   podResourcesRule,
   apiWarningsRule,
   fieldTypesRule,
+  stopSignalRule,
 ];
