@@ -41,7 +41,7 @@ export const FEATURE_GATES: Readonly<Record<FeatureGateName, FeatureGate>> = {
   // Alpha since 1.33; the beta missed the 1.37 code freeze (kubernetes/enhancements#4960), so it is off in every modelled version.
   ContainerStopSignals: { name: 'ContainerStopSignals', source: 'KEP-4960', alpha: 33 },
   // kubernetes/kubernetes#140514: pod-level limits defaulted from the container limits; introduced on by default.
-  PodLevelResourcesFixDefaulting: { name: 'PodLevelResourcesFixDefaulting', source: 'kubernetes/kubernetes#140514 (KEP-2837)', onByDefault: 37 },
+  PodLevelResourcesFixDefaulting: { name: 'PodLevelResourcesFixDefaulting', source: 'kubernetes/kubernetes#140514, KEP-2837', onByDefault: 37 },
 };
 
 /** Whether the gate is on by default in `version`. */

@@ -37,7 +37,7 @@ const io = (text: string): CliIo => ({
   cwd: process.cwd(),
 });
 
-const explain = async (version: string) => explainInputs([{ displayName: '<stdin>' }], parseKubeVersion(version), io(JOB));
+const explain = async (version: string) => explainInputs([{ displayName: '<stdin>', json: false }], parseKubeVersion(version), io(JOB));
 
 describe('explain: RestartAllContainers', () => {
   test('1.36: says that every container, sidecars included, restarts in startup order', async () => {
