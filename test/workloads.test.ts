@@ -388,7 +388,7 @@ describe('Kubernetes version', () => {
   test('a malformed version fails at once, naming the construct', () => {
     const chart = Testing.chart();
     expect(() => new SidecarPod(chart, 'pod', { kubernetesVersion: 'latest' })).toThrow(
-      '[test/pod] kubernetesVersion "latest" is not a Kubernetes version; use "major.minor" from 1.21 to 1.36, e.g. "1.33"');
+      '[test/pod] kubernetesVersion "latest" is not a Kubernetes version; use "major.minor" from 1.21 to 1.37, e.g. "1.35"');
   });
 
   test('workloads side by side each keep their own version, whichever was read last', () => {

@@ -16,6 +16,7 @@ import { lintInputs } from './lint';
 import { formatJson, formatSarif, formatText } from './lint-report';
 import type * as MigrateModule from './migrate';
 import { resolveInputs } from './sources';
+import { formatVersions } from './versions';
 
 const VERSION_RANGE = `1.${OLDEST_MODELLED_MINOR} to 1.${NEWEST_MODELLED_MINOR}`;
 
@@ -49,6 +50,7 @@ options:
                                      at the dotted PATH (repeatable), e.g.
                                      --workload-kind MyApp.example.com=spec.podTemplate.spec
   -v, --verbose                      list the files a folder run skipped
+  --list-versions                    list the modelled Kubernetes versions, the default and upstream support
   -h, --help                         show this help
 
 Files found in folders that hold no Kubernetes objects are skipped and counted.
@@ -114,12 +116,17 @@ const LINT_OPTIONS = {
   'severity': { type: 'string', short: 's' },
   'workload-kind': { type: 'string', multiple: true },
   'verbose': { type: 'boolean', short: 'v' },
+  'list-versions': { type: 'boolean' },
 } as const;
 
 async function lint(args: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse('lint', args, LINT_OPTIONS);
   if (values.help) {
     io.stdout(LINT_HELP);
+    return ExitCode.OK;
+  }
+  if (values['list-versions']) {
+    io.stdout(formatVersions(new Date().toISOString().slice(0, 10)));
     return ExitCode.OK;
   }
   const format = choice('lint', '--format', values.format, ['text', 'json', 'sarif'] as const, 'text');

@@ -8,7 +8,7 @@ import { escapeUnsafe } from './escape';
 import { BlockingHelper, WorkloadLifecycle } from './explain';
 import { resourceName } from './lint';
 import { maxOf, pushAll } from '../arrays';
-import { ShutdownStep, StartGate, StartupStep, StuckInit } from '../lifecycle/plan';
+import { RestartAllTrigger, ShutdownStep, StartGate, StartupStep, StuckInit } from '../lifecycle/plan';
 import { formatTotals } from '../lifecycle/resources';
 
 /** Plain text, one block per workload. */
@@ -57,6 +57,8 @@ function workloadText(workload: WorkloadLifecycle, plainColors: Colors): string[
     }
   }
 
+  for (const trigger of plan.restartAllTriggers) push(`  ${restartAllText(trigger, plan.startup)}`);
+
   if (workload.runsToCompletion) {
     const verdict = completionVerdict(workload);
     out.push(verdict.severity === 'error' ? colors.error(`  ${verdict.text}`) : verdict.severity === 'warning' ? colors.warning(`  ${verdict.text}`) : escapeUnsafe(`  ${verdict.text}`));
@@ -65,6 +67,18 @@ function workloadText(workload: WorkloadLifecycle, plainColors: Colors): string[
   push(`  effective requests: ${quantities(formatTotals(plan.effective).requests)}; limits: ${limitsText(workload)}`);
   for (const problem of declared.problems) out.push(colors.warning(`  note: ${problem}`));
   return out;
+}
+
+/**
+ * What a RestartAllContainers rule does (KEP-5532): the kubelet stops every container, sidecars
+ * included, and runs the pod again in place: init containers and sidecars in their order, then the app.
+ */
+function restartAllText(trigger: RestartAllTrigger, startup: readonly StartupStep[]): string {
+  const codes = trigger.exitCodes.join(', ');
+  const when = trigger.operator === 'NotIn' ? `with an exit code other than ${codes || 'none listed'}` : `with exit code ${codes || '(none listed)'}`;
+  const inits = startup.filter(step => step.role !== 'main').map(step => `${step.role === 'sidecar' ? 'sidecar' : 'init container'} "${step.name}"`);
+  const order = inits.length > 0 ? `${inits.join(', then ')}, then the regular containers` : 'the regular containers';
+  return `restart all: when "${trigger.name}" exits ${when} (${trigger.path}.${trigger.rule}: RestartAllContainers), the kubelet stops every container of the pod, sidecars included, and starts the pod again in place: ${order}`;
 }
 
 /** The plan as data; bigint quantities (nano-units) as strings, and formatted quantities beside them. */
@@ -95,6 +109,7 @@ export function formatExplainJson(workloads: readonly WorkloadLifecycle[], kuber
       effective: formatTotals(workload.plan.effective),
       effectiveNanos: workload.plan.effective,
       unboundedLimits: workload.plan.unboundedLimits,
+      ...(workload.plan.restartAllTriggers.length > 0 ? { restartAllContainers: workload.plan.restartAllTriggers } : {}),
     })),
   };
   return JSON.stringify(data, (_key, value) => typeof value === 'bigint' ? value.toString() : value, 2) + '\n';

@@ -6,6 +6,7 @@ import { analyseCompletion, CompletionAnalysis, stuckInitReason } from './long-r
 import { containerList, containerPath, isSidecar } from './pod-spec';
 import { Nanos } from './quantity';
 import { effectiveResources } from './resources';
+import { gateEnabled } from '../feature-gates';
 import { isAtLeast, KubeVersion } from '../version';
 
 /** What a container must reach before the next step may start. */
@@ -79,6 +80,24 @@ export interface LifecyclePlan {
    * limit on them (the pod is unbounded), whatever `effective.limits` adds up for the others.
    */
   readonly unboundedLimits: UnboundedLimit[];
+  /**
+   * Containers with a `RestartAllContainers` restart rule (KEP-5532, on from 1.36; empty before):
+   * when one exits with a matching code, the kubelet stops every container of the pod, sidecars
+   * included, and runs the pod again in place from its first init container.
+   */
+  readonly restartAllTriggers: RestartAllTrigger[];
+}
+
+/** A container whose exit, with one of the codes of a rule, restarts every container of the pod. */
+export interface RestartAllTrigger {
+  readonly name: string;
+  /** Path relative to the pod spec, e.g. `containers[0]`. */
+  readonly path: string;
+  /** Which rule: `restartPolicyRules[1]`. */
+  readonly rule: string;
+  /** `In` or `NotIn`. */
+  readonly operator: string;
+  readonly exitCodes: number[];
 }
 
 /** An init container that never completes. */
@@ -182,6 +201,10 @@ class Plan implements LifecyclePlan {
   public get unboundedLimits(): UnboundedLimit[] {
     return unboundedLimits(this.spec, this.version);
   }
+
+  public get restartAllTriggers(): RestartAllTrigger[] {
+    return gateEnabled('RestartAllContainersOnContainerExits', this.version) ? restartAllTriggers(this.spec) : [];
+  }
 }
 
 function stuckInits(spec: any, sourceSpec: any, version: KubeVersion): StuckInit[] {
@@ -216,6 +239,28 @@ function unboundedLimits(spec: any, version: KubeVersion): UnboundedLimit[] {
     if (unlimited.length > 0) unbounded.push({ resource, unlimited });
   }
   return unbounded;
+}
+
+function restartAllTriggers(spec: any): RestartAllTrigger[] {
+  const triggers: RestartAllTrigger[] = [];
+  for (const list of ['initContainers', 'containers'] as const) {
+    for (const { container, name, index } of indexedContainers(spec, list)) {
+      const rules = container.restartPolicyRules;
+      if (!Array.isArray(rules)) continue;
+      rules.forEach((rule: any, i: number) => {
+        if (rule?.action !== 'RestartAllContainers') return;
+        const codes = rule.exitCodes;
+        triggers.push({
+          name,
+          path: containerPath(list, index),
+          rule: `restartPolicyRules[${i}]`,
+          operator: typeof codes?.operator === 'string' ? codes.operator : 'In',
+          exitCodes: Array.isArray(codes?.values) ? codes.values.filter((v: unknown) => typeof v === 'number') : [],
+        });
+      });
+    }
+  }
+  return triggers;
 }
 
 /** A limit that bounds something: present, and not zero (a zero limit reads as unset). */

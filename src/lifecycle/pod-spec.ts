@@ -1,5 +1,6 @@
+import { gateEnabled } from '../feature-gates';
 import type { CustomWorkloadKind } from '../rules/violation';
-import { isAtLeast, KubeVersion } from '../version';
+import { KubeVersion } from '../version';
 
 /**
  * Where each built-in workload kind keeps its pod spec, and the field path prefix the API server
@@ -249,24 +250,59 @@ function containersParentPath(manifest: any): string | undefined {
 }
 
 /**
- * The pod spec as the API server of `version` validates it and the kubelet runs it. Before 1.29
- * the SidecarContainers gate is off by default (alpha in 1.28; before that the field does not
- * exist), and the API server drops `restartPolicy` from every init container before validating
- * (`dropDisabledFields`): a would-be sidecar is then a plain init container, whatever the value
- * was. From 1.29 on, and whenever no init container sets the field, `spec` itself is returned.
+ * The pod spec as the API server of `version` validates it and the kubelet runs it: the fields
+ * of feature gates that are off by default there are dropped before validation
+ * (`dropDisabledFields`, see GATED_FIELDS in feature-gates.ts). Before 1.29 (SidecarContainers)
+ * every init container loses `restartPolicy`, so a would-be sidecar is a plain init container;
+ * while ContainerStopSignals is off, `lifecycle.stopSignal` goes (a lifecycle left empty with it);
+ * before 1.34 (PodLevelResources) so does pod-level `resources`. When nothing is dropped, `spec`
+ * itself is returned.
  */
 export function specAsValidated(spec: any, version: KubeVersion): any {
-  if (isAtLeast(version, 29)) return spec;
-  const inits = spec?.initContainers;
-  if (!Array.isArray(inits) || !inits.some(c => c !== null && typeof c === 'object' && 'restartPolicy' in c)) return spec;
-  return {
-    ...spec,
-    initContainers: inits.map(c => {
-      if (c === null || typeof c !== 'object' || !('restartPolicy' in c)) return c;
-      const { restartPolicy: _dropped, ...rest } = c;
-      return rest;
-    }),
-  };
+  if (spec === null || typeof spec !== 'object') return spec;
+  let result = spec;
+  const copy = (): any => (result === spec ? (result = { ...spec }) : result);
+  if (!gateEnabled('SidecarContainers', version)) {
+    const inits = dropFromContainers(spec.initContainers, dropRestartPolicy);
+    if (inits !== undefined) copy().initContainers = inits;
+  }
+  if (!gateEnabled('ContainerStopSignals', version)) {
+    for (const list of ['initContainers', 'containers'] as const) {
+      const dropped = dropFromContainers(result[list], dropStopSignal);
+      if (dropped !== undefined) copy()[list] = dropped;
+    }
+  }
+  if (!gateEnabled('PodLevelResources', version) && spec.resources !== undefined) delete copy().resources;
+  return result;
+}
+
+/** The list with `drop` applied to each container, or undefined when no container changed. */
+function dropFromContainers(list: unknown, drop: (container: any) => any): any[] | undefined {
+  if (!Array.isArray(list)) return undefined;
+  let changed = false;
+  const out = list.map(container => {
+    if (container === null || typeof container !== 'object') return container;
+    const dropped = drop(container);
+    if (dropped !== container) changed = true;
+    return dropped;
+  });
+  return changed ? out : undefined;
+}
+
+function dropRestartPolicy(container: any): any {
+  if (!('restartPolicy' in container)) return container;
+  const { restartPolicy: _dropped, ...rest } = container;
+  return rest;
+}
+
+/** Without `lifecycle.stopSignal`; a lifecycle that held nothing else goes too (it becomes null). */
+function dropStopSignal(container: any): any {
+  const lifecycle = container.lifecycle;
+  if (lifecycle === null || typeof lifecycle !== 'object' || !('stopSignal' in lifecycle)) return container;
+  const { stopSignal: _dropped, ...rest } = lifecycle;
+  const { lifecycle: _old, ...others } = container;
+  const empty = Object.keys(rest).every(key => rest[key] === undefined || rest[key] === null);
+  return empty ? others : { ...others, lifecycle: rest };
 }
 
 /** Whether a bare Pod with this `restartPolicy` ends once its regular containers exit (not `Always`, the default). */

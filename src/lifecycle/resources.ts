@@ -14,6 +14,7 @@
 import { ResourceTotals } from './plan';
 import { containerList, isSidecar } from './pod-spec';
 import { formatQuantity, Nanos, parseQuantity, roundUpToMilli } from './quantity';
+import { gateEnabled } from '../feature-gates';
 import { isAtLeast, KubeVersion } from '../version';
 
 /** PodLevelResources is beta and on by default from 1.34; before that `spec.resources` is dropped. */
@@ -73,6 +74,31 @@ export function effectiveResources(spec: any, version: KubeVersion): ResourceTot
   }
 
   return { requests: sortedRecord(requests), limits: sortedRecord(limits) };
+}
+
+/**
+ * The pod-level limits the API server of `version` fills in (PodLevelResourcesFixDefaulting, on
+ * from 1.37, kubernetes/kubernetes#140514): for each cpu, memory or hugepages resource the pod
+ * requests at pod level without a pod-level limit, when every container (init containers and
+ * sidecars included) limits it, the pod limit becomes the containers' aggregate limit (the KEP-753
+ * formula). Empty before 1.37 and when `spec.resources` is absent.
+ */
+export function defaultedPodLimits(spec: any, version: KubeVersion): Map<string, Nanos> {
+  const defaulted = new Map<string, Nanos>();
+  const podResources = isPlainObject(spec) ? spec.resources : undefined;
+  if (!gateEnabled('PodLevelResourcesFixDefaulting', version) || !isPlainObject(podResources)) return defaulted;
+  const requested = readResourceList(podResources.requests).declared;
+  const limited = readResourceList(podResources.limits).declared;
+  const containers = [...containerList(spec, 'initContainers'), ...containerList(spec, 'containers')];
+  let aggregate: ResourceTotals | undefined;
+  for (const name of requested) {
+    if (!isPodLevelResource(name) || limited.has(name) || containers.length === 0) continue;
+    if (!containers.every(container => containerResources(container).limits.has(name))) continue;
+    aggregate ??= effectiveResources({ ...spec, resources: undefined, overhead: undefined }, version);
+    const value = aggregate.limits[name];
+    if (value !== undefined) defaulted.set(name, value);
+  }
+  return defaulted;
 }
 
 /** Render totals as quantity strings (`1100m`, `640Mi`), keys sorted, for messages and snapshots. */

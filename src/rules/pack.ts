@@ -4,6 +4,7 @@ import { MESH_RULES } from './mesh';
 import { RESOURCE_RULES } from './resources';
 import { Rule } from './rule';
 import { SECURITY_RULES } from './security';
+import { gatedFieldsRule } from './version/gated-fields';
 import { nativeSidecarVersionRule } from './version/native-sidecars';
 
 /**
@@ -16,4 +17,5 @@ export const RULES: readonly Rule[] = [
   ...MESH_RULES,
   ...SECURITY_RULES,
   nativeSidecarVersionRule,
+  gatedFieldsRule,
 ];

@@ -175,7 +175,7 @@ describe('arguments', () => {
 
   test('a bad --kubernetes-version', () => {
     expectUnusable(runCli(['lint', '--kubernetes-version', 'latest', 'manifests']),
-      '--kubernetes-version "latest" is not a Kubernetes version; use "major.minor" from 1.21 to 1.36, e.g. "1.33"; see cdk8s-sidecars lint --help');
+      '--kubernetes-version "latest" is not a Kubernetes version; use "major.minor" from 1.21 to 1.37, e.g. "1.35"; see cdk8s-sidecars lint --help');
   });
 
   test('a bad --severity', () => {

@@ -163,14 +163,14 @@ describe('streams and special files', () => {
 });
 
 describe('--kubernetes-version range', () => {
-  test.each(['2.0', '0.0', '1.20', '1.37'])('%s is outside the modelled versions', version => {
+  test.each(['2.0', '0.0', '1.20', '1.38'])('%s is outside the modelled versions', version => {
     expectUnusable(runCli(['lint', '-k', version, '-'], { input: POD }),
-      `--kubernetes-version "${version}" is outside the versions the rules model; use 1.21 to 1.36 (for a newer cluster, 1.36); see cdk8s-sidecars lint --help`);
+      `--kubernetes-version "${version}" is outside the versions the rules model; use 1.21 to 1.37 (for a newer cluster, 1.37); see cdk8s-sidecars lint --help`);
   });
 
   test.each(['1.999999999999999999', '1.033', '1.3e1'])('%s is not a plain minor number', version => {
     expectUnusable(runCli(['explain', '-k', version, '-'], { input: POD }),
-      `--kubernetes-version "${version}" is not a Kubernetes version; use "major.minor" from 1.21 to 1.36, e.g. "1.33"; see cdk8s-sidecars explain --help`);
+      `--kubernetes-version "${version}" is not a Kubernetes version; use "major.minor" from 1.21 to 1.37, e.g. "1.35"; see cdk8s-sidecars explain --help`);
   });
 
   test('the library refuses them too', () => {
@@ -245,8 +245,9 @@ spec:
 `;
 
 describe('custom resources with pod templates', () => {
+  // These follow SC103 (restartPolicy on a regular container, rejected before 1.35) to see that a kind is checked.
   test('well-known ones are checked at their pod-spec paths, matched by group and kind', () => {
-    const report = JSON.parse(runCli(['lint', '-f', 'json', '-'], { input: [ROLLOUT, SCALED_JOB, KNATIVE_SERVICE].join('---\n') }).stdout);
+    const report = JSON.parse(runCli(['lint', '-k', '1.33', '-f', 'json', '-'], { input: [ROLLOUT, SCALED_JOB, KNATIVE_SERVICE].join('---\n') }).stdout);
     expect(report.results.map((r: any) => [r.kind, r.ruleId, r.path])).toEqual([
       ['Rollout', 'SC103', 'spec.template.spec.containers[0].restartPolicy'],
       ['ScaledJob', 'SC205', 'spec.jobTargetRef.template.spec.containers[1]'],
@@ -270,7 +271,7 @@ describe('custom resources with pod templates', () => {
   });
 
   test('--workload-kind checks a named kind; runs-to-completion makes it Job-like', () => {
-    const named = runCli(['lint', '-f', 'json', '--workload-kind', 'Pipeline.example.com=spec.runner.podSpec', '-'], { input: CUSTOM });
+    const named = runCli(['lint', '-k', '1.33', '-f', 'json', '--workload-kind', 'Pipeline.example.com=spec.runner.podSpec', '-'], { input: CUSTOM });
     expect(JSON.parse(named.stdout).results).toEqual([expect.objectContaining({ ruleId: 'SC103', path: 'spec.runner.podSpec.containers[0].restartPolicy' })]);
     const job = SCALED_JOB.replace('keda.sh/v1alpha1', 'example.com/v1').replace('ScaledJob', 'Batch');
     expect(runCli(['lint', '--workload-kind', 'Batch.example.com=spec.jobTargetRef.template.spec', '-'], { input: job }).status).toBe(0);
@@ -286,8 +287,8 @@ describe('custom resources with pod templates', () => {
 
   test('the library: ValidationOptions.customWorkloads', () => {
     const manifest = { apiVersion: 'example.com/v1', kind: 'Pipeline', metadata: { name: 'p' }, spec: { runner: { podSpec: { containers: [{ name: 's', image: 's', restartPolicy: 'Always' }] } } } };
-    expect(ManifestValidator.validate([manifest])).toEqual([]);
-    const violations = ManifestValidator.validate([manifest], { customWorkloads: [{ kind: 'Pipeline', group: 'example.com', podSpecPath: 'spec.runner.podSpec' }] });
+    expect(ManifestValidator.validate([manifest], { kubernetesVersion: '1.33' })).toEqual([]);
+    const violations = ManifestValidator.validate([manifest], { kubernetesVersion: '1.33', customWorkloads: [{ kind: 'Pipeline', group: 'example.com', podSpecPath: 'spec.runner.podSpec' }] });
     expect(violations.map(v => v.path)).toEqual(['spec.runner.podSpec.containers[0].restartPolicy']);
     expect(() => ManifestValidator.validate([manifest], { customWorkloads: [{ kind: 'Pipeline', podSpecPath: 'spec[0]' }] }))
       .toThrow('customWorkloads[0].podSpecPath "spec[0]" is not a dotted field path; give the path of the pod spec, e.g. "spec.template.spec"');

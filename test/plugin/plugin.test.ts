@@ -77,7 +77,7 @@ describe('SidecarValidationPlugin', () => {
     }]);
     expect(submitted).toEqual([{
       status: 'failure',
-      metadata: expect.objectContaining({ 'kubernetes version': '1.33', 'errors': '1', 'warnings': '0', 'info': '0' }),
+      metadata: expect.objectContaining({ 'kubernetes version': '1.35', 'errors': '1', 'warnings': '0', 'info': '0' }),
     }]);
   });
 
@@ -98,18 +98,19 @@ describe('SidecarValidationPlugin', () => {
     expect(old.violations.map(v => v.ruleName.split(' ')[0])).toEqual(['SC901']);
     expect(old.submitted[0]).toMatchObject({ status: 'failure', metadata: { 'kubernetes version': '1.28' } });
     expect(() => new SidecarValidationPlugin({ kubernetesVersion: 'latest' })).toThrow(
-      'the kubernetesVersion property of the cdk8s-sidecars validation plugin "latest" is not a Kubernetes version; use "major.minor" from 1.21 to 1.36, e.g. "1.33"');
+      'the kubernetesVersion property of the cdk8s-sidecars validation plugin "latest" is not a Kubernetes version; use "major.minor" from 1.21 to 1.37, e.g. "1.35"');
   });
 
   test('custom workloads: well-known ones are checked; others when named in customWorkloads', async () => {
+    // restartPolicy on a regular container is rejected before 1.35 (ContainerRestartRules), the finding this test follows.
     const pod = { containers: [{ name: 'app', image: 'app:1', restartPolicy: 'Always' }] };
     const rollout = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'r' }, spec: { template: { spec: pod } } };
     const custom = { apiVersion: 'example.com/v1', kind: 'Pipeline', metadata: { name: 'p' }, spec: { runner: { podSpec: pod } } };
     const plain = fakeContext({ 'c.yaml': [rollout, custom] });
-    await new SidecarValidationPlugin().validate(plain.context);
+    await new SidecarValidationPlugin({ kubernetesVersion: '1.33' }).validate(plain.context);
     expect(plain.violations.map(v => [v.ruleName.split(' ')[0], v.violatingResources[0].resourceName])).toEqual([['SC103', 'r']]);
     const named = fakeContext({ 'c.yaml': [rollout, custom] });
-    await new SidecarValidationPlugin({ customWorkloads: [{ kind: 'Pipeline', group: 'example.com', podSpecPath: 'spec.runner.podSpec' }] }).validate(named.context);
+    await new SidecarValidationPlugin({ kubernetesVersion: '1.33', customWorkloads: [{ kind: 'Pipeline', group: 'example.com', podSpecPath: 'spec.runner.podSpec' }] }).validate(named.context);
     expect(named.violations.map(v => v.violatingResources[0].locations[0])).toEqual([
       'spec.template.spec.containers[0].restartPolicy',
       'spec.runner.podSpec.containers[0].restartPolicy',

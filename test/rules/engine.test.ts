@@ -99,7 +99,7 @@ describe('the engine', () => {
 
   test('a malformed kubernetesVersion is refused with a clear message', () => {
     expect(() => ManifestValidator.validate([], { kubernetesVersion: 'one.thirty' })).toThrow(
-      'kubernetesVersion "one.thirty" is not a Kubernetes version; use "major.minor" from 1.21 to 1.36, e.g. "1.33"');
+      'kubernetesVersion "one.thirty" is not a Kubernetes version; use "major.minor" from 1.21 to 1.37, e.g. "1.35"');
   });
 });
 

@@ -23,12 +23,13 @@ import { podResourcesRule } from './sc120-pod-resources';
 import { apiWarningsRule } from './sc121-api-warnings';
 import { fieldTypesRule } from './sc122-field-types';
 import { negativeGracePeriodRule } from './sc123-negative-grace-period';
+import { stopSignalRule } from './sc124-stop-signal';
 
 export {
   initRestartPolicyRule, initProbesLifecycleRule, containerRestartPolicyRule, containerNamesRule, duplicateNamesRule,
   imageRule, portsRule, probesRule, lifecycleHooksRule, resourcesRule, volumeMountsRule, containersRequiredRule,
   restartPolicyRule, activeDeadlineRule, envNamesRule, pullAndMessagePolicyRule, runAsRangesRule, resizePolicyRule,
-  ephemeralContainersRule, podResourcesRule, apiWarningsRule, fieldTypesRule, negativeGracePeriodRule,
+  ephemeralContainersRule, podResourcesRule, apiWarningsRule, fieldTypesRule, negativeGracePeriodRule, stopSignalRule,
 };
 
 /**
@@ -60,5 +61,6 @@ export const API_RULES: Rule[] = [
   apiWarningsRule,
   fieldTypesRule,
   negativeGracePeriodRule,
+  stopSignalRule,
 // A wrong JSON type fails decoding, which rejects the StatefulSet too: no note for SC122.
 ].map(rule => rule === fieldTypesRule ? rule : withStatefulSetNote(rule));

@@ -4,6 +4,7 @@ import { isAtLeast } from '../../version';
 import { APP_LISTS, containerEntries } from '../containers';
 import { Finding, Rule, RuleContext } from '../rule';
 import { Severity } from '../violation';
+import { defaultedLimitFindings } from './_pod-limit-defaulting';
 import { readRequirements, requirementFindings, ResourceValue, showQuantity } from './_resources';
 import { finding, isPlainObject, isSet, ownValue, pushAll } from './_util';
 
@@ -38,6 +39,7 @@ export const podResourcesRule: Rule = {
     // Templates too: the template itself might pass, but every Pod created from it is defaulted and rejected.
     if (requirements.limits.size > 0) defaultPodRequests(requirements.requests, requirements.limits, aggregate);
     pushAll(findings, requirementFindings(requirements, 'resources', 'the pod', 'pod'));
+    pushAll(findings, defaultedLimitFindings(context.spec, requirements, context.version));
 
     for (const [name, request] of requirements.requests) {
       const needed = ownValue(aggregate, name);
