@@ -11,8 +11,8 @@ import * as path from 'path';
 const ROOT = path.join(__dirname, '..');
 const compiled = fs.existsSync(path.join(ROOT, 'lib', 'index.js')) && fs.existsSync(path.join(ROOT, '.jsii'));
 const PEERS = ['cdk8s', 'cdk8s-plus-30', 'constructs'];
-/** Modules that act when loaded: the command's entry runs the command, the lint worker waits for work. */
-const ENTRY_POINTS = ['cli/main.js', 'cli/lint-worker.js'];
+/** Modules that act when loaded: the command's entry runs the command. */
+const ENTRY_POINTS = ['cli/main.js'];
 
 let scratch: string;
 let installed: string;
