@@ -84,6 +84,15 @@ function runInScratch(script: string): { status: number | null; stdout: string; 
     expect(result.classes).toBeGreaterThan(20);
   });
 
+  test('the tarball holds the library, the command, README and RULES; no tests, benchmarks, CI files, scripts, examples or docs', () => {
+    const walk = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true })
+      .flatMap(entry => entry.isDirectory() ? walk(path.join(dir, entry.name)) : [path.relative(installed, path.join(dir, entry.name))]);
+    const files = walk(installed).map(file => file.split(path.sep).join('/'));
+    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'RULES.md', 'lib/index.js', 'lib/cli/main.js', '.jsii']));
+    const unwanted = files.filter(file => /^(\.ci|bench|scripts|examples|docs|test|src|coverage|test-reports)\//.test(file) || /\.test\.[jt]s$/.test(file));
+    expect(unwanted).toEqual([]);
+  });
+
   test('the shipped command runs', () => {
     const run = runInScratch(`
       const { spawnSync } = require('child_process');

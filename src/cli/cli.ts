@@ -15,6 +15,7 @@ import { CliIo, InputNote } from './io';
 import type * as LintModule from './lint';
 import type * as LintReportModule from './lint-report';
 import type * as MigrateModule from './migrate';
+import { packageVersion } from './package-version';
 import { resolveInputs } from './sources';
 
 // Each command's modules load only when it runs: `--help` loads none of them, lint does not load
@@ -264,16 +265,5 @@ function kubernetesVersion(command: string, value: string | boolean | undefined)
     return parseKubeVersion(typeof value === 'string' ? value : undefined, '--kubernetes-version');
   } catch (error) {
     throw new UsageError(`${(error as Error).message}; see cdk8s-sidecars ${command} --help`);
-  }
-}
-
-/** The version in package.json next to lib/ (or src/); "unknown" when run from elsewhere. */
-function packageVersion(): string {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const version = require('../../package.json').version;
-    return typeof version === 'string' ? version : 'unknown';
-  } catch {
-    return 'unknown';
   }
 }

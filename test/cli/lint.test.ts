@@ -60,6 +60,8 @@ describe('lint formats on the fixture set', () => {
     const { driver } = sarif.runs[0].tool;
     expect(driver.name).toBe('cdk8s-sidecars');
     expect(driver.informationUri).toMatch(/^https:\/\//);
+    // The version of the package that ran, read from its package.json.
+    expect(driver.version).toBe(JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).version);
     const sc102 = driver.rules.find((rule: any) => rule.id === 'SC102');
     expect(sc102).toMatchObject({
       shortDescription: { text: expect.any(String) },
@@ -69,6 +71,13 @@ describe('lint formats on the fixture set', () => {
       properties: { source: expect.any(String) },
     });
     expect(driver.rules.find((rule: any) => rule.id === 'SC208').defaultConfiguration.level).toBe('warning');
+    // Each rule links to its own row of RULES.md, which carries an anchor of that name.
+    const rulesMd = fs.readFileSync(path.join(__dirname, '..', '..', 'RULES.md'), 'utf8');
+    for (const rule of driver.rules) {
+      const anchor = rule.id.toLowerCase();
+      expect(rule.helpUri).toBe(`https://github.com/cdk8s-sidecars/cdk8s-sidecars/blob/main/RULES.md#${anchor}`);
+      expect(rulesMd).toMatch(new RegExp(`\\n\\| ${rule.id} \\| [^|]+ \\| [^|]+ \\| <a id="${anchor}"></a>`));
+    }
     const results = sarif.runs[0].results;
     expect(results).toHaveLength(10);
     for (const result of results) {
