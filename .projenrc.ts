@@ -38,11 +38,15 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     jestConfig: {
       // The property-based suites run thousands of synths; give them room on a busy CI box.
       testTimeout: 120_000,
+      // Coverage only when asked for: `npx projen test:coverage`.
+      collectCoverage: false,
     },
   },
   eslintOptions: {
     dirs: ['src'],
     devdirs: ['test', 'examples', 'bench', 'scripts', 'projenrc', '.projenrc.ts'],
+    // The test task checks; it never rewrites sources (`npx projen eslint:fix` does).
+    commandOptions: { fix: false },
   },
   tsconfig: {
     // Source maps beside the code, not inside it: every module is read and scanned when the
@@ -64,6 +68,20 @@ project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '2
 project.tasks.tryFind('install:ci')?.reset('npm install --no-audit --no-fund');
 // Fail on every jsii warning except reserved words: the public contract needs `Violation.namespace`.
 project.compileTask.reset('jsii --fail-on-warnings --silence-warnings=reserved-word');
+
+project.addTask('test:coverage', {
+  description: 'Run the tests with a coverage report',
+  exec: 'jest --passWithNoTests --ci --coverage',
+  receiveArgs: true,
+});
+project.addTask('eslint:fix', {
+  description: 'Fix what eslint can fix in the sources',
+  env: { ESLINT_USE_FLAT_CONFIG: 'false', NODE_NO_WARNINGS: '1' },
+  exec: 'eslint --ext .ts,.tsx --fix --no-error-on-unmatched-pattern src test examples bench scripts projenrc .projenrc.ts',
+});
+// The tarball holds the library, the command, README and RULES: no tests, benchmarks, CI files,
+// scripts, examples or docs.
+project.npmignore?.exclude('/.ci/', '/bench/', '/scripts/', '/examples/', '/docs/', '*.test.ts', '/CONTRIBUTING.md');
 
 project.addTask('example', {
   description: 'Synthesize every app under examples/ to dist/examples/ and print each workload\'s start order and effective requests',

@@ -6,7 +6,7 @@ import { NightlyExportChart } from '../examples/nightly-export-job';
 import { VaultProxyAppChart } from '../examples/vault-proxy-app';
 import { WebEnvoyChart } from '../examples/web-envoy';
 import { ISidecarWorkload, ManifestValidator } from '../src';
-import { podSpecOf } from './helpers';
+import { podSpecOf } from './manifests';
 
 function render(chartClass: new (scope: any, id: string) => any) {
   const app = Testing.app();

@@ -1,14 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
 
-/** The pod spec of a rendered workload manifest, wherever its kind keeps it. */
-export function podSpecOf(manifest: any): any {
-  switch (manifest.kind) {
-    case 'Pod': return manifest.spec;
-    case 'CronJob': return manifest.spec.jobTemplate.spec.template.spec;
-    default: return manifest.spec.template.spec;
-  }
-}
-
 /** Synthesize a chart and return its only workload manifest (the one with a pod spec). */
 export function synthWorkload(chart: Chart): any {
   const workloads = Testing.synth(chart).filter(m => ['Pod', 'Deployment', 'Job', 'CronJob', 'StatefulSet', 'DaemonSet'].includes(m.kind));

@@ -11,8 +11,8 @@ import * as path from 'path';
 const ROOT = path.join(__dirname, '..');
 const compiled = fs.existsSync(path.join(ROOT, 'lib', 'index.js')) && fs.existsSync(path.join(ROOT, '.jsii'));
 const PEERS = ['cdk8s', 'cdk8s-plus-30', 'constructs'];
-/** Modules that act when loaded: the command's entry runs the command, the lint worker waits for work. */
-const ENTRY_POINTS = ['cli/main.js', 'cli/lint-worker.js'];
+/** Modules that act when loaded: the command's entry runs the command. */
+const ENTRY_POINTS = ['cli/main.js'];
 
 let scratch: string;
 let installed: string;
@@ -82,6 +82,15 @@ function runInScratch(script: string): { status: number | null; stdout: string; 
     expect(result.problems).toEqual([]);
     expect(result.missing).toEqual([]);
     expect(result.classes).toBeGreaterThan(20);
+  });
+
+  test('the tarball holds the library, the command, README and RULES; no tests, benchmarks, CI files, scripts, examples or docs', () => {
+    const walk = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true })
+      .flatMap(entry => entry.isDirectory() ? walk(path.join(dir, entry.name)) : [path.relative(installed, path.join(dir, entry.name))]);
+    const files = walk(installed).map(file => file.split(path.sep).join('/'));
+    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'RULES.md', 'lib/index.js', 'lib/cli/main.js', '.jsii']));
+    const unwanted = files.filter(file => /^(\.ci|bench|scripts|examples|docs|test|src|coverage|test-reports)\//.test(file) || /\.test\.[jt]s$/.test(file));
+    expect(unwanted).toEqual([]);
   });
 
   test('the shipped command runs', () => {

@@ -5,7 +5,7 @@ import { Chart, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import * as fc from 'fast-check';
 import { DependencyCondition, InitContainerHandle, ManifestValidator, SidecarDeployment, SidecarJob, SidecarPod } from '../src';
-import { podSpecOf } from './helpers';
+import { podSpecOf } from './manifests';
 
 const RUNS = 1200;
 

@@ -4,7 +4,8 @@ import {
   DependencyCondition, RunOnceInit, Sidecar, SidecarCronJob, SidecarDaemonSet, SidecarDeployment,
   SidecarJob, SidecarPod, SidecarStatefulSet,
 } from '../src';
-import { podSpecOf, synthErrors, synthWorkload } from './helpers';
+import { synthErrors, synthWorkload } from './helpers';
+import { podSpecOf } from './manifests';
 import * as engineModule from '../src/rules/engine';
 
 const probe = () => kplus.Probe.fromHttpGet('/ready', { port: 9901 });

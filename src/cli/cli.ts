@@ -3,7 +3,7 @@
  * stderr and exit code 2; findings are exit code 1; a clean run is 0.
  */
 import { parseArgs, ParseArgsConfig } from 'node:util';
-import { WorkloadKinds } from '../lifecycle/pod-spec';
+import type * as PodSpecModule from '../lifecycle/pod-spec';
 import { CustomWorkloadKind, Severity } from '../rules/violation';
 import { DEFAULT_KUBERNETES_VERSION, KubeVersion, NEWEST_MODELLED_MINOR, OLDEST_MODELLED_MINOR, parseKubeVersion } from '../version';
 import { colorsFor } from './colors';
@@ -12,11 +12,25 @@ import { escapeUnsafe } from './escape';
 import type * as ExplainModule from './explain';
 import type * as ExplainReportModule from './explain-report';
 import { CliIo, InputNote } from './io';
-import { lintInputs } from './lint';
-import { formatJson, formatSarif, formatText } from './lint-report';
+import type * as LintModule from './lint';
+import type * as LintReportModule from './lint-report';
 import type * as MigrateModule from './migrate';
+import { packageVersion } from './package-version';
 import { resolveInputs } from './sources';
-import { formatVersions } from './versions';
+import type * as VersionsModule from './versions';
+
+// Each command's modules load only when it runs: `--help` loads none of them, lint does not load
+// explain's or migrate's, and explain does not load the rule engine. Literal paths in plain
+// require calls, so that the compiled command resolves them as any other module.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const loadLint = () => require('./lint') as typeof LintModule;
+const loadLintReport = () => require('./lint-report') as typeof LintReportModule;
+const loadExplain = () => require('./explain') as typeof ExplainModule;
+const loadExplainReport = () => require('./explain-report') as typeof ExplainReportModule;
+const loadMigrate = () => require('./migrate') as typeof MigrateModule;
+const loadPodSpec = () => require('../lifecycle/pod-spec') as typeof PodSpecModule;
+const loadVersions = () => require('./versions') as typeof VersionsModule;
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 const VERSION_RANGE = `1.${OLDEST_MODELLED_MINOR} to 1.${NEWEST_MODELLED_MINOR}`;
 
@@ -126,7 +140,7 @@ async function lint(args: readonly string[], io: CliIo): Promise<number> {
     return ExitCode.OK;
   }
   if (values['list-versions']) {
-    io.stdout(formatVersions(new Date().toISOString().slice(0, 10)));
+    io.stdout(loadVersions().formatVersions(new Date().toISOString().slice(0, 10)));
     return ExitCode.OK;
   }
   const format = choice('lint', '--format', values.format, ['text', 'json', 'sarif'] as const, 'text');
@@ -135,7 +149,8 @@ async function lint(args: readonly string[], io: CliIo): Promise<number> {
   const customWorkloads = workloadKinds(values['workload-kind'] ?? []);
   const inputs = resolveInputs(positionals, io);
   const options = { kubernetesVersion: version.text, threshold, ...(customWorkloads.length > 0 ? { customWorkloads } : {}) };
-  const report = await lintInputs(inputs, options, io);
+  const report = await loadLint().lintInputs(inputs, options, io);
+  const { formatJson, formatSarif, formatText } = loadLintReport();
   switch (format) {
     case 'json': io.stdout(formatJson(report)); break;
     case 'sarif': io.stdout(formatSarif(report)); break;
@@ -159,7 +174,7 @@ function workloadKinds(values: readonly string[]): CustomWorkloadKind[] {
     };
   });
   try {
-    WorkloadKinds.of(kinds, '--workload-kind');
+    loadPodSpec().WorkloadKinds.of(kinds, '--workload-kind');
   } catch (error) {
     const message = (error as Error).message.replace(/^--workload-kind\[(\d+)\]\.?/, (_, i) => `--workload-kind "${values[Number(i)]}": `);
     throw new UsageError(`${message}; see cdk8s-sidecars lint --help`);
@@ -197,13 +212,8 @@ async function explain(args: readonly string[], io: CliIo): Promise<number> {
   const version = kubernetesVersion('explain', values['kubernetes-version']);
   const inputs = resolveInputs(positionals, io);
   const notices = withInputNotices(io);
-  // A command's own modules run only when it does: lint starts faster without explain's and
-  // migrate's. Literal paths, so that the bundled command (scripts/bundle-lib.ts) holds them too
-  // and still evaluates them on first require.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { explainInputs } = require('./explain') as typeof ExplainModule;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { formatExplainJson, formatExplainMermaid, formatExplainText } = require('./explain-report') as typeof ExplainReportModule;
+  const { explainInputs } = loadExplain();
+  const { formatExplainJson, formatExplainMermaid, formatExplainText } = loadExplainReport();
   const workloads = await explainInputs(inputs, version, notices.io);
   switch (format) {
     case 'json': io.stdout(formatExplainJson(workloads, version.text)); break;
@@ -215,8 +225,7 @@ async function explain(args: readonly string[], io: CliIo): Promise<number> {
 }
 
 async function migrate(args: readonly string[], io: CliIo): Promise<number> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { MIGRATE_HELP, MIGRATE_OPTIONS, runMigrate } = require('./migrate') as typeof MigrateModule;
+  const { MIGRATE_HELP, MIGRATE_OPTIONS, runMigrate } = loadMigrate();
   const { values, positionals } = parse('migrate', args, MIGRATE_OPTIONS);
   if (values.help) {
     io.stdout(MIGRATE_HELP);
@@ -264,16 +273,5 @@ function kubernetesVersion(command: string, value: string | boolean | undefined)
     return parseKubeVersion(typeof value === 'string' ? value : undefined, '--kubernetes-version');
   } catch (error) {
     throw new UsageError(`${(error as Error).message}; see cdk8s-sidecars ${command} --help`);
-  }
-}
-
-/** The version in package.json next to lib/ (or src/); "unknown" when run from elsewhere. */
-function packageVersion(): string {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const version = require('../../package.json').version;
-    return typeof version === 'string' ? version : 'unknown';
-  } catch {
-    return 'unknown';
   }
 }

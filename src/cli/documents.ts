@@ -86,8 +86,6 @@ export function* parseDocuments(source: SourceText): Generator<ParsedDocument> {
 
 /** The documents of a YAML stream, unparsed, numbered in order. */
 export function indexedChunks(text: string): IndexedChunk[] {
-  // An explicit literal: `{ ...chunk, index }` took V8 several microseconds per document (0.2 G
-  // instructions over a 10,000-document stream).
   return splitDocuments(text).map((chunk, index) => ({ text: chunk.text, startLine: chunk.startLine, index }));
 }
 

@@ -6,6 +6,7 @@ import { Colors } from './colors';
 import { escapeUnsafe } from './escape';
 import { STDIN_NAME } from './io';
 import { LintFinding, LintReport, resourceName } from './lint';
+import { packageVersion } from './package-version';
 import { ruleCatalog } from '../rules/catalog';
 import { Severity } from '../rules/violation';
 
@@ -155,7 +156,7 @@ export function formatSarif(report: LintReport): string {
     shortDescription: { text: rule.title },
     fullDescription: { text: rule.why },
     help: { text: rule.fix, markdown: `**How to fix:** ${rule.fix}\n\n**Why:** ${rule.why}\n\n**Source:** ${rule.source}` },
-    helpUri: `${RULES_URI}#rules`,
+    helpUri: `${RULES_URI}#${rule.id.toLowerCase()}`,
     defaultConfiguration: { level: SARIF_LEVEL[rule.severity] },
     properties: { source: rule.source, scope: rule.scope, tags: ['kubernetes', 'native-sidecars'] },
   }));
@@ -190,7 +191,7 @@ export function formatSarif(report: LintReport): string {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
     runs: [{
-      tool: { driver: { name: 'cdk8s-sidecars', informationUri: INFORMATION_URI, rules } },
+      tool: { driver: { name: 'cdk8s-sidecars', version: packageVersion(), informationUri: INFORMATION_URI, rules } },
       columnKind: 'utf16CodeUnits',
       results,
     }],

@@ -1,24 +1,32 @@
 /**
  * `cdk8s-sidecars lint`: the rule engine over YAML and JSON files or stdin, each finding placed at
- * the file, line and column of the offending field.
+ * the file, line and column of the offending field. A pipeline of stages, one file each, in the
+ * order the data flows:
+ *
+ *   read    sources.ts      paths to decoded text (files, folders, stdin), within the input limits
+ *   parse   documents.ts    text to documents, one at a time, each with the line it starts on
+ *   check   lint-check.ts   each object of a document through the rule engine
+ *   place   lint-place.ts   violations to findings at the line and column of their field
+ *   report  lint-report.ts  findings to text, JSON or SARIF
+ *
+ * This file runs the first four over every input and gathers what the report needs.
  */
-import { indexedChunks, parseDocuments } from './documents';
+import { parseDocuments } from './documents';
 import { CliIo } from './io';
-import { CheckOptions, lintDocuments, UncheckedKind, type LintResource, type SourceFindings } from './lint-core';
-import { joinFindings, lintChunksInParallel, parallelWorkers } from './lint-parallel';
-import { InputRef, readInput, SourceText } from './sources';
-import { CustomWorkloadKind, Severity } from '../rules/violation';
+import { Checker, CheckOptions, UncheckedKind } from './lint-check';
+import { LintResource, placeFindings } from './lint-place';
+import { InputRef, readInput } from './sources';
+import { Severity } from '../rules/violation';
 
-export type { LintFinding, LintResource, SourceFindings, UncheckedKind } from './lint-core';
+export type { UncheckedKind } from './lint-check';
+export type { LintFinding, LintResource } from './lint-place';
 
 /** What to check and what to report. */
-export interface LintOptions {
+export interface LintOptions extends CheckOptions {
   /** The target Kubernetes version, already validated (`1.33`). */
   readonly kubernetesVersion: string;
   /** Findings below this severity are counted but not reported. */
   readonly threshold: Severity;
-  /** Custom resource kinds to check at a pod-spec path (--workload-kind). */
-  readonly customWorkloads?: CustomWorkloadKind[];
 }
 
 /** A file a folder run passed over. */
@@ -55,30 +63,34 @@ export function meetsThreshold(severity: Severity, threshold: Severity): boolean
 }
 
 /**
- * Lint every input in order. Inputs are read one at a time; a bad one stops the run (exit 2).
- * A file found in a folder that holds no Kubernetes objects is skipped and listed, not linted.
+ * Lint every input in order. Inputs are read one at a time and their documents parsed one at a
+ * time; a bad one stops the run (exit 2). A file found in a folder that holds no Kubernetes
+ * objects is skipped and listed, not linted.
  */
 export async function lintInputs(inputs: readonly InputRef[], options: LintOptions, io: CliIo): Promise<LintReport> {
+  const checker = new Checker(options);
   const resources: LintResource[] = [];
   const counts: Record<Severity, number> = { [Severity.ERROR]: 0, [Severity.WARNING]: 0, [Severity.INFO]: 0 };
   const skipped: SkippedFile[] = [];
-  const unchecked: SourceFindings[] = [];
   let hidden = 0;
-  let workloads = 0;
   for (const input of inputs) {
     const source = await readInput(input, io);
     if (source.skipped !== undefined) {
       skipped.push({ file: source.displayName, reason: source.skipped });
       continue;
     }
-    const result = await lintSourceInParallel(source, options, io);
-    if (source.fromFolder && result.objects === 0) {
+    const placed: LintResource[] = [];
+    let objects = 0;
+    for (const document of parseDocuments(source)) {
+      const checked = checker.check(document);
+      objects += checked.objects;
+      placed.push(...placeFindings(document, checked.flagged));
+    }
+    if (source.fromFolder && objects === 0) {
       skipped.push({ file: source.displayName, reason: 'none of its documents has a kind' });
       continue;
     }
-    workloads += result.workloads;
-    if (result.unchecked.length > 0) unchecked.push(result);
-    for (const resource of result.resources) {
+    for (const resource of placed) {
       const shown = resource.findings.filter(f => meetsThreshold(f.severity, options.threshold));
       hidden += resource.findings.length - shown.length;
       for (const finding of shown) counts[finding.severity]++;
@@ -91,32 +103,11 @@ export async function lintInputs(inputs: readonly InputRef[], options: LintOptio
     resources,
     counts,
     hidden,
-    workloads,
+    workloads: checker.workloads,
     files: inputs.length - skipped.length,
     skipped,
-    unchecked: joinFindings(unchecked).unchecked,
+    unchecked: checker.unchecked,
   };
-}
-
-/** Lint one source in this thread: every finding, whatever its severity. */
-export function lintSource(source: SourceText, options: CheckOptions): SourceFindings {
-  return lintDocuments(parseDocuments(source), checkOptions(options));
-}
-
-function checkOptions(options: CheckOptions): CheckOptions {
-  return options.customWorkloads !== undefined && options.customWorkloads.length > 0
-    ? { kubernetesVersion: options.kubernetesVersion, customWorkloads: options.customWorkloads }
-    : { kubernetesVersion: options.kubernetesVersion };
-}
-
-/**
- * Lint one source, its documents spread over worker threads when it is big enough to gain from
- * it (see lint-parallel.ts); the findings are the same, in the same order, either way.
- */
-export async function lintSourceInParallel(source: SourceText, options: CheckOptions, io: CliIo): Promise<SourceFindings> {
-  const workers = parallelWorkers(source, io);
-  if (workers < 2) return lintSource(source, options);
-  return lintChunksInParallel(source.displayName, indexedChunks(source.text), checkOptions(options), workers);
 }
 
 /** `shop/web`, or `web` without a namespace. */

@@ -94,7 +94,7 @@ export function renderRulesMarkdown(): string {
     '',
     '| Rule | Severity | Scope | Cause | Why it matters | How to fix | Quiet when | Source |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...ruleCatalog().map(r => `| ${r.id} | ${r.severity} | ${r.scope} | ${escape(r.title)} | ${escape(r.why)} | ${escape(r.fix)} | ${escape(r.quiet ?? '')} | ${escape(r.source)} |`),
+    ...ruleCatalog().map(r => `| ${r.id} | ${r.severity} | ${r.scope} | <a id="${r.id.toLowerCase()}"></a>${escape(r.title)} | ${escape(r.why)} | ${escape(r.fix)} | ${escape(r.quiet ?? '')} | ${escape(r.source)} |`),
     '',
   ];
   return lines.join('\n');

@@ -1,16 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { buildCli, expectGolden, FIXTURES, runCli } from './run-cli';
-
-beforeAll(() => {
-  buildCli();
-});
+import { expectGolden, FIXTURES, runCli } from './run-cli';
 
 const MANIFESTS = 'manifests';
 
 describe('explain', () => {
-  test('text: startup gates, shutdown budget, job completion and effective resources per workload', () => {
-    const run = runCli(['explain', MANIFESTS]);
+  test('text: startup gates, shutdown budget, job completion and effective resources per workload', async () => {
+    const run = await runCli(['explain', MANIFESTS]);
     expect(run).toMatchObject({ stderr: '', status: 0 });
     expectGolden('explain.txt', run.stdout);
     expect(run.stdout).toContain([
@@ -30,8 +26,8 @@ describe('explain', () => {
     expect(run.stdout).not.toMatch(/^(Service|ConfigMap|ServiceAccount) /m);
   });
 
-  test('json: the plan as data, bigint quantities as strings', () => {
-    const run = runCli(['explain', '--format', 'json', MANIFESTS]);
+  test('json: the plan as data, bigint quantities as strings', async () => {
+    const run = await runCli(['explain', '--format', 'json', MANIFESTS]);
     expect(run.status).toBe(0);
     expectGolden('explain.json', run.stdout);
     const report = JSON.parse(run.stdout);
@@ -58,8 +54,8 @@ describe('explain', () => {
     ]);
   });
 
-  test('mermaid: a fenced flowchart per workload with safe ids and quoted labels', () => {
-    const run = runCli(['explain', '-f', 'mermaid', MANIFESTS]);
+  test('mermaid: a fenced flowchart per workload with safe ids and quoted labels', async () => {
+    const run = await runCli(['explain', '-f', 'mermaid', MANIFESTS]);
     expect(run.status).toBe(0);
     expectGolden('explain.md', run.stdout);
     const diagrams = [...run.stdout.matchAll(/```mermaid\n([\s\S]*?)```/g)].map(m => m[1]);
@@ -67,42 +63,42 @@ describe('explain', () => {
     for (const diagram of diagrams) expectWellFormedFlowchart(diagram);
   });
 
-  test('mermaid labels survive hostile names', () => {
+  test('mermaid labels survive hostile names', async () => {
     const input = [
       'apiVersion: v1', 'kind: Pod', 'metadata:', '  name: "x\\"]; click A call alert(1) %%"', 'spec:',
       '  initContainers:', '    - name: "a\\"b#c<d>|e"', '      image: x', '      restartPolicy: Always',
       '  containers:', '    - name: "main]\\nnext"', '      image: y', '',
     ].join('\n');
-    const run = runCli(['explain', '-f', 'mermaid', '-'], { input });
+    const run = await runCli(['explain', '-f', 'mermaid', '-'], { input });
     expect(run.status).toBe(0);
     const diagram = /```mermaid\n([\s\S]*?)```/.exec(run.stdout)![1];
     expectWellFormedFlowchart(diagram);
     expect(diagram).toContain('sidecar a#quot;b#35;c#lt;d#gt;|e');
   });
 
-  test('explain reads stdin and a List, and places List items at their own line', () => {
+  test('explain reads stdin and a List, and places List items at their own line', async () => {
     const list = fs.readFileSync(path.join(FIXTURES, MANIFESTS, 'list.yaml'), 'utf8');
-    const run = runCli(['explain', '-'], { input: list });
+    const run = await runCli(['explain', '-'], { input: list });
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('Pod debug (<stdin>:4)');
     expect(run.stdout).toContain('Pod worker (<stdin>:23)');
     expect(run.stdout).toContain('    no stop times declared; annotate cdk8s-sidecars.io/drain-seconds and cdk8s-sidecars.io/app-stop-seconds to check the budget');
   });
 
-  test('a bare Pod with restartPolicy Never is checked for completion like a Job', () => {
+  test('a bare Pod with restartPolicy Never is checked for completion like a Job', async () => {
     const pod = (restartPolicy: string) => [
       'apiVersion: v1', 'kind: Pod', 'metadata: {name: once}', 'spec:', `  restartPolicy: ${restartPolicy}`, '  containers:',
       '    - {name: work, image: "work:1"}', '    - {name: proxy, image: "gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.1"}', '',
     ].join('\n');
-    const never = runCli(['explain', '-'], { input: pod('Never') });
+    const never = await runCli(['explain', '-'], { input: pod('Never') });
     expect(never.stdout).toContain('  pod can complete: no; container "proxy" (gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.1) is a long-running proxy that never exits (SC205)');
-    expect(runCli(['explain', '-f', 'mermaid', '-'], { input: pod('Never') }).stdout).toContain('pod never completes: proxy never exits');
-    expect(JSON.parse(runCli(['explain', '-f', 'json', '-'], { input: pod('OnFailure') }).stdout).workloads[0]).toMatchObject({ runsToCompletion: true, jobCanComplete: false });
-    const always = runCli(['explain', '-'], { input: pod('Always') });
+    expect((await runCli(['explain', '-f', 'mermaid', '-'], { input: pod('Never') })).stdout).toContain('pod never completes: proxy never exits');
+    expect(JSON.parse((await runCli(['explain', '-f', 'json', '-'], { input: pod('OnFailure') })).stdout).workloads[0]).toMatchObject({ runsToCompletion: true, jobCanComplete: false });
+    const always = await runCli(['explain', '-'], { input: pod('Always') });
     expect(always.stdout).not.toContain('can complete');
   });
 
-  test('a postStart hook is part of starting: it gates a sidecar, and holds back the main containers after it', () => {
+  test('a postStart hook is part of starting: it gates a sidecar, and holds back the main containers after it', async () => {
     const input = [
       'apiVersion: v1', 'kind: Pod', 'metadata: {name: hooks}', 'spec:', '  initContainers:',
       '    - {name: log, image: "log:1", restartPolicy: Always, lifecycle: {postStart: {exec: {command: [touch, /ready]}}}}',
@@ -110,17 +106,17 @@ describe('explain', () => {
       '    - {name: app, image: "app:1", lifecycle: {postStart: {exec: {command: [warm-up]}}}}',
       '    - {name: worker, image: "worker:1"}', '',
     ].join('\n');
-    const text = runCli(['explain', '-'], { input }).stdout;
+    const text = (await runCli(['explain', '-'], { input })).stdout;
     expect(text).toMatch(/1\. sidecar "log" +must be running with its postStart hook finished before the next step starts \(no startup probe\)\n/);
     expect(text).toMatch(/2\. containers "app", "worker" +start in list order: the postStart hook of "app" holds back the containers after it\n/);
-    const diagram = runCli(['explain', '-f', 'mermaid', '-'], { input }).stdout;
+    const diagram = (await runCli(['explain', '-f', 'mermaid', '-'], { input })).stdout;
     expect(diagram).toContain('must be running, postStart hook done (no startup probe)');
     expect(diagram).toContain('start in list order: the postStart hook of app holds back the containers after it');
   });
 
-  test('no workloads', () => {
-    expect(runCli(['explain', 'manifests/nested'])).toEqual({ stdout: 'no workloads found\n', stderr: '', status: 0 });
-    expect(JSON.parse(runCli(['explain', '-f', 'json', 'manifests/nested']).stdout).workloads).toEqual([]);
+  test('no workloads', async () => {
+    expect(await runCli(['explain', 'manifests/nested'])).toEqual({ stdout: 'no workloads found\n', stderr: '', status: 0 });
+    expect(JSON.parse((await runCli(['explain', '-f', 'json', 'manifests/nested'])).stdout).workloads).toEqual([]);
   });
 });
 

@@ -23,8 +23,8 @@ describe('lint --list-versions', () => {
     expect(listing).toContain('  PodLevelResourcesFixDefaulting        on 1.37 (kubernetes/kubernetes#140514, KEP-2837)\n');
   });
 
-  test('the command prints it and exits 0', () => {
-    const run = runCli(['lint', '--list-versions']);
+  test('the command prints it and exits 0', async () => {
+    const run = await runCli(['lint', '--list-versions']);
     expect(run.status).toBe(0);
     expect(run.stderr).toBe('');
     expect(run.stdout).toMatch(/^Kubernetes versions the rules model: 1\.21 to 1\.37; default 1\.35 /);

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runCli, tempDir } from './run-cli';
+import { runBuiltCli, tempDir } from './run-cli';
 
 const JOB = [
   'apiVersion: batch/v1',
@@ -49,7 +49,7 @@ test('a 2 MB stream of 1,000 workloads is migrated within a 48 MB heap', () => {
   const dir = tempDir('migrate-memory');
   try {
     fs.writeFileSync(path.join(dir, 'stream.yaml'), text);
-    const run = runCli(['migrate', '--sidecar', 'helper', 'stream.yaml'], { cwd: dir, env: { NODE_OPTIONS: '--max-old-space-size=48' }, timeoutMs: 120_000 });
+    const run = runBuiltCli(['migrate', '--sidecar', 'helper', 'stream.yaml'], { cwd: dir, env: { NODE_OPTIONS: '--max-old-space-size=48' }, timeoutMs: 120_000 });
     expect(run.stderr).toMatch(/^stream\.yaml\n {2}Job "export"\n {4}changed: line (\d+): moved container "helper"/);
     const line = Number(/changed: line (\d+)/.exec(run.stderr)![1]);
     expect(text.split('\n')[line - 1]).toBe('        - name: helper');

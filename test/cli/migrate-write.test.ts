@@ -12,7 +12,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { buildCli, runCli, tempDir } from './run-cli';
+import { buildCli, runBuiltCli, runCli, tempDir } from './run-cli';
 
 const JOB = [
   'apiVersion: batch/v1',
@@ -103,8 +103,8 @@ function folder(files: { [name: string]: string | Buffer }): string {
 }
 
 /** What `migrate` prints for `text` (the expected new content of a file). */
-function migrated(text: string): string {
-  const run = runCli(['migrate', '--sidecar', 'helper', '-'], { input: text });
+async function migrated(text: string): Promise<string> {
+  const run = await runCli(['migrate', '--sidecar', 'helper', '-'], { input: text });
   expect(run.status).toBe(0);
   expect(run.stdout).not.toBe(text);
   return run.stdout;
@@ -125,11 +125,11 @@ describe('a write killed at any point leaves the old file or the new one, whole'
   let expected: Buffer;
   let fullRunMs: number;
 
-  beforeAll(() => {
-    expected = Buffer.from(migrated(old.toString()));
+  beforeAll(async () => {
+    expected = Buffer.from(await migrated(old.toString()));
     const dir = folder({ 'big.yaml': old });
     const start = Date.now();
-    const run = runCli(['migrate', '--write', '--sidecar', 'helper', 'big.yaml'], { cwd: dir });
+    const run = runBuiltCli(['migrate', '--write', '--sidecar', 'helper', 'big.yaml'], { cwd: dir });
     fullRunMs = Date.now() - start;
     expect(run).toMatchObject({ status: 0, stderr: '' });
     expect(fs.readFileSync(path.join(dir, 'big.yaml')).equals(expected)).toBe(true);
@@ -184,9 +184,9 @@ describe('a write killed at any point leaves the old file or the new one, whole'
   });
 });
 
-test('a full disk leaves the old file whole: one clear line, exit 2, nothing else written', () => {
+test('a full disk leaves the old file whole: one clear line, exit 2, nothing else written', async () => {
   const dir = folder({ 'a.yaml': JOB, 'b.yaml': JOB });
-  const run = runCli(['migrate', '--write', '--sidecar', 'helper', '.'], { cwd: dir, env: withFaults({ FAKE_FREE_BYTES: '100' }) });
+  const run = runBuiltCli(['migrate', '--write', '--sidecar', 'helper', '.'], { cwd: dir, env: withFaults({ FAKE_FREE_BYTES: '100' }) });
   expect(run.stderr).toBe('cdk8s-sidecars: cannot write a.yaml: no space left on the device (ENOSPC); the file is unchanged; stopped before b.yaml\n');
   expect(run.stdout).toBe('');
   expect(run.status).toBe(2);
@@ -195,12 +195,12 @@ test('a full disk leaves the old file whole: one clear line, exit 2, nothing els
   expect(temporaryFiles(dir)).toEqual([]);
 });
 
-test('when a file fails to write, the run stops before the next and still reports the files written', () => {
+test('when a file fails to write, the run stops before the next and still reports the files written', async () => {
   const dir = folder({ 'a.yaml': JOB, 'b.yaml': JOB, 'c.yaml': JOB, 'd.yaml': JOB });
-  const migratedJob = migrated(JOB);
+  const migratedJob = await migrated(JOB);
   // Room for a.yaml, not for b.yaml.
   const free = Buffer.byteLength(migratedJob) + 10;
-  const run = runCli(['migrate', '--write', '--sidecar', 'helper', '.'], { cwd: dir, env: withFaults({ FAKE_FREE_BYTES: String(free) }) });
+  const run = runBuiltCli(['migrate', '--write', '--sidecar', 'helper', '.'], { cwd: dir, env: withFaults({ FAKE_FREE_BYTES: String(free) }) });
   expect(run.status).toBe(2);
   expect(run.stdout).toMatch(/^a\.yaml\n {2}Job "export"\n {4}changed: line 12: moved container "helper"/);
   expect(run.stdout).toMatch(/\nsummary: 1 change in 1 of 1 file, 1 concern to check\n$/);
@@ -211,39 +211,39 @@ test('when a file fails to write, the run stops before the next and still report
 
   // Unusable input in any file, though, stops the run before anything is written.
   const bad = folder({ 'a.yaml': JOB, 'b.yaml': 'a: [1, 2\n' });
-  const refused = runCli(['migrate', '--write', '--sidecar', 'helper', '.'], { cwd: bad });
+  const refused = await runCli(['migrate', '--write', '--sidecar', 'helper', '.'], { cwd: bad });
   expect(refused).toMatchObject({ status: 2, stdout: '' });
   expect(refused.stderr).toMatch(/^cdk8s-sidecars: b\.yaml:2:1: [^\n]*\n$/);
   expect(fs.readFileSync(path.join(bad, 'a.yaml'), 'utf8')).toBe(JOB);
 });
 
-test('a file edited while the command runs is not overwritten; the other files are written', () => {
+test('a file edited while the command runs is not overwritten; the other files are written', async () => {
   const dir = folder({ 'a.yaml': JOB, 'b.yaml': JOB });
-  const run = runCli(['migrate', '--write', '--sidecar', 'helper', '.'], { cwd: dir, env: withFaults({ FAKE_EDIT_FILE: path.join(dir, 'a.yaml') }) });
+  const run = runBuiltCli(['migrate', '--write', '--sidecar', 'helper', '.'], { cwd: dir, env: withFaults({ FAKE_EDIT_FILE: path.join(dir, 'a.yaml') }) });
   expect(run.stderr).toBe('cdk8s-sidecars: not written: a.yaml changed since it was read; run migrate again to migrate what it holds now\n');
   expect(run.status).toBe(2);
   expect(fs.readFileSync(path.join(dir, 'a.yaml'), 'utf8')).toBe(`${JOB}# edited meanwhile\n`);
-  expect(fs.readFileSync(path.join(dir, 'b.yaml'), 'utf8')).toBe(migrated(JOB));
+  expect(fs.readFileSync(path.join(dir, 'b.yaml'), 'utf8')).toBe(await migrated(JOB));
   expect(run.stdout).toMatch(/^b\.yaml\n[^]*\nsummary: 1 change in 1 of 1 file, 1 concern to check\n$/);
   expect(temporaryFiles(dir)).toEqual([]);
 });
 
-test('a file deleted while the command runs is not re-created', () => {
+test('a file deleted while the command runs is not re-created', async () => {
   const dir = folder({ 'a.yaml': JOB });
-  const run = runCli(['migrate', '--write', '--sidecar', 'helper', 'a.yaml'], { cwd: dir, env: withFaults({ FAKE_EDIT_FILE: path.join(dir, 'a.yaml'), FAKE_EDIT: 'delete' }) });
+  const run = runBuiltCli(['migrate', '--write', '--sidecar', 'helper', 'a.yaml'], { cwd: dir, env: withFaults({ FAKE_EDIT_FILE: path.join(dir, 'a.yaml'), FAKE_EDIT: 'delete' }) });
   expect(run.stderr).toBe('cdk8s-sidecars: not written: a.yaml was deleted while migrate ran; it is not re-created\n');
   expect(run.status).toBe(2);
   expect(fs.readdirSync(dir)).toEqual([]);
 });
 
 describe('symbolic links', () => {
-  test('a link that leads out of the folder given is skipped and said so; one inside is followed, and stays a link', () => {
+  test('a link that leads out of the folder given is skipped and said so; one inside is followed, and stays a link', async () => {
     const outside = folder({ 'x.yaml': JOB, 'more/y.yaml': JOB });
     const dir = folder({ 'k8s/a.yaml': JOB, 'k8s/real/b.yaml': JOB });
     fs.symlinkSync(path.join(outside, 'x.yaml'), path.join(dir, 'k8s/out.yaml'));
     fs.symlinkSync(path.join(outside, 'more'), path.join(dir, 'k8s/outdir'));
     fs.symlinkSync('real/b.yaml', path.join(dir, 'k8s/in.yaml'));
-    const run = runCli(['migrate', '--write', '--sidecar', 'helper', 'k8s'], { cwd: dir });
+    const run = await runCli(['migrate', '--write', '--sidecar', 'helper', 'k8s'], { cwd: dir });
     expect(run.status).toBe(0);
     expect(run.stderr.split('\n')).toEqual([
       `cdk8s-sidecars: skipped k8s/out.yaml: through a symbolic link it is ${path.join(outside, 'x.yaml')}, outside k8s; --write does not write outside the folder it is given`,
@@ -252,32 +252,32 @@ describe('symbolic links', () => {
     ]);
     expect(fs.readFileSync(path.join(outside, 'x.yaml'), 'utf8')).toBe(JOB);
     expect(fs.readFileSync(path.join(outside, 'more/y.yaml'), 'utf8')).toBe(JOB);
-    expect(fs.readFileSync(path.join(dir, 'k8s/a.yaml'), 'utf8')).toBe(migrated(JOB));
+    expect(fs.readFileSync(path.join(dir, 'k8s/a.yaml'), 'utf8')).toBe(await migrated(JOB));
     // The link inside the folder: its target is rewritten once, the link itself stays.
     expect(fs.lstatSync(path.join(dir, 'k8s/in.yaml')).isSymbolicLink()).toBe(true);
-    expect(fs.readFileSync(path.join(dir, 'k8s/real/b.yaml'), 'utf8')).toBe(migrated(JOB));
+    expect(fs.readFileSync(path.join(dir, 'k8s/real/b.yaml'), 'utf8')).toBe(await migrated(JOB));
     expect(run.stdout).toMatch(/\nsummary: 2 changes in 2 of 2 files, 2 concerns to check\n$/);
   });
 
-  test('a file named on the command line is written only if its link stays in its own folder', () => {
+  test('a file named on the command line is written only if its link stays in its own folder', async () => {
     const outside = folder({ 'x.yaml': JOB });
     const dir = folder({ 'b.yaml': JOB });
     fs.symlinkSync(path.join(outside, 'x.yaml'), path.join(dir, 'out.yaml'));
     fs.symlinkSync('b.yaml', path.join(dir, 'in.yaml'));
-    const run = runCli(['migrate', '--write', '--sidecar', 'helper', 'out.yaml', 'in.yaml'], { cwd: dir });
+    const run = await runCli(['migrate', '--write', '--sidecar', 'helper', 'out.yaml', 'in.yaml'], { cwd: dir });
     expect(run.stderr).toBe(`cdk8s-sidecars: skipped out.yaml: through a symbolic link it is ${path.join(outside, 'x.yaml')}, outside .; --write does not write outside the folder it is given\n`);
     expect(fs.readFileSync(path.join(outside, 'x.yaml'), 'utf8')).toBe(JOB);
     expect(fs.lstatSync(path.join(dir, 'in.yaml')).isSymbolicLink()).toBe(true);
-    expect(fs.readFileSync(path.join(dir, 'b.yaml'), 'utf8')).toBe(migrated(JOB));
+    expect(fs.readFileSync(path.join(dir, 'b.yaml'), 'utf8')).toBe(await migrated(JOB));
   });
 });
 
 describe('every byte not meant to change is kept', () => {
-  test('a UTF-8 byte-order mark, CRLF line ends, a missing final newline, the permission bits', () => {
+  test('a UTF-8 byte-order mark, CRLF line ends, a missing final newline, the permission bits', async () => {
     const crlf = JOB.replace(/\n/g, '\r\n').replace(/\r\n$/, '');
     const dir = folder({ 'a.yaml': Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(crlf)]) });
     fs.chmodSync(path.join(dir, 'a.yaml'), 0o604);
-    const run = runCli(['migrate', '--write', '--sidecar', 'helper', 'a.yaml'], { cwd: dir });
+    const run = await runCli(['migrate', '--write', '--sidecar', 'helper', 'a.yaml'], { cwd: dir });
     expect(run.status).toBe(0);
     const bytes = fs.readFileSync(path.join(dir, 'a.yaml'));
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
@@ -288,7 +288,7 @@ describe('every byte not meant to change is kept', () => {
     expect(fs.statSync(path.join(dir, 'a.yaml')).mode % 0o10000).toBe(0o604);
   });
 
-  test('the untouched items of a List, byte for byte, when another item changes', () => {
+  test('the untouched items of a List, byte for byte, when another item changes', async () => {
     const untouchedFirst = [
       '  # the first item',
       '  - apiVersion: v1',
@@ -311,7 +311,7 @@ describe('every byte not meant to change is kept', () => {
     const job = JOB.replace(/^/gm, '    ').replace(/^ {4}apiVersion/, '  - apiVersion').replace(/ {4}$/, '');
     const list = `apiVersion: v1\nkind: List\nitems:\n${untouchedFirst}${job}${untouchedLast}`;
     const dir = folder({ 'list.yaml': list });
-    const run = runCli(['migrate', '--write', '--sidecar', 'helper', 'list.yaml'], { cwd: dir });
+    const run = await runCli(['migrate', '--write', '--sidecar', 'helper', 'list.yaml'], { cwd: dir });
     expect(run.status).toBe(0);
     const text = fs.readFileSync(path.join(dir, 'list.yaml'), 'utf8');
     expect(text).toContain('restartPolicy: Always');

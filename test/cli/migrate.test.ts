@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { buildCli, expectUnusable, FIXTURES, runCli, tempDir } from './run-cli';
+import { expectUnusable, FIXTURES, runCli, tempDir } from './run-cli';
 
 const LEGACY = [
   'apiVersion: batch/v1',
@@ -26,7 +26,6 @@ const LEGACY = [
 let dir: string;
 
 beforeAll(() => {
-  buildCli();
   dir = tempDir('migrate');
 });
 
@@ -34,8 +33,8 @@ afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test('one input: migrated YAML on stdout, the report on stderr', () => {
-  const run = runCli(['migrate', 'manifests/app.yaml']);
+test('one input: migrated YAML on stdout, the report on stderr', async () => {
+  const run = await runCli(['migrate', 'manifests/app.yaml']);
   expect(run.status).toBe(0);
   expect(run.stdout).toContain('      initContainers:\n        - name: cloud-sql-proxy\n');
   expect(run.stdout).toContain('          restartPolicy: Always\n');
@@ -45,47 +44,47 @@ test('one input: migrated YAML on stdout, the report on stderr', () => {
   expect(run.stderr).toMatch(/\nsummary: .*\n$/);
 });
 
-test('--sidecar names a helper the image catalogue does not know; stdin works', () => {
-  const plain = runCli(['migrate', '-'], { input: LEGACY });
+test('--sidecar names a helper the image catalogue does not know; stdin works', async () => {
+  const plain = await runCli(['migrate', '-'], { input: LEGACY });
   expect(plain.stdout).toBe(LEGACY);
-  const named = runCli(['migrate', '--sidecar', 'helper', '-'], { input: LEGACY });
+  const named = await runCli(['migrate', '--sidecar', 'helper', '-'], { input: LEGACY });
   expect(named.status).toBe(0);
   expect(named.stdout).toContain('initContainers:\n        - name: helper\n');
   expect(named.stderr).toContain('<stdin>\n');
 });
 
-test('--check changes nothing and exits 1 when something would change', () => {
-  const run = runCli(['migrate', '--check', 'manifests']);
+test('--check changes nothing and exits 1 when something would change', async () => {
+  const run = await runCli(['migrate', '--check', 'manifests']);
   expect(run.status).toBe(1);
   expect(run.stdout).toMatch(/summary: \d+ changes? in 2 of 6 files/);
-  expect(runCli(['migrate', '--check', 'manifests/clean.yaml']).status).toBe(0);
+  expect((await runCli(['migrate', '--check', 'manifests/clean.yaml'])).status).toBe(0);
 });
 
-test('--write rewrites changed files in place and prints the report', () => {
+test('--write rewrites changed files in place and prints the report', async () => {
   const file = path.join(dir, 'job.yaml');
   fs.writeFileSync(file, LEGACY);
   const untouched = path.join(dir, 'clean.yaml');
   fs.copyFileSync(path.join(FIXTURES, 'manifests/clean.yaml'), untouched);
   const before = fs.statSync(untouched).mtimeMs;
-  const run = runCli(['migrate', '--write', '--sidecar', 'helper', '.'], { cwd: dir });
+  const run = await runCli(['migrate', '--write', '--sidecar', 'helper', '.'], { cwd: dir });
   expect(run).toMatchObject({ status: 0, stderr: '' });
   expect(run.stdout).toContain('job.yaml\n  Job "export"\n');
   expect(fs.readFileSync(file, 'utf8')).toContain('restartPolicy: Always');
   expect(fs.statSync(untouched).mtimeMs).toBe(before);
 });
 
-test('argument and input errors', () => {
-  expectUnusable(runCli(['migrate', 'manifests']), '6 inputs given; migrate prints one input, or rewrites files with --write');
-  expectUnusable(runCli(['migrate', '--write', '-']), '--write cannot rewrite stdin; drop --write to print the result');
-  expectUnusable(runCli(['migrate', '--write', '--check', 'manifests']), '--write and --check cannot be used together; see cdk8s-sidecars migrate --help');
-  expectUnusable(runCli(['migrate', '--sidecar']), 'option \'--sidecar\' needs a value; see cdk8s-sidecars migrate --help');
-  expectUnusable(runCli(['migrate', '-k', 'one', '-']), /^cdk8s-sidecars: --kubernetes-version "one" is not a Kubernetes version/);
-  expectUnusable(runCli(['migrate', '-'], { input: 'a: [1, 2\n' }), /^cdk8s-sidecars: <stdin>:2:1: /);
+test('argument and input errors', async () => {
+  expectUnusable(await runCli(['migrate', 'manifests']), '6 inputs given; migrate prints one input, or rewrites files with --write');
+  expectUnusable(await runCli(['migrate', '--write', '-']), '--write cannot rewrite stdin; drop --write to print the result');
+  expectUnusable(await runCli(['migrate', '--write', '--check', 'manifests']), '--write and --check cannot be used together; see cdk8s-sidecars migrate --help');
+  expectUnusable(await runCli(['migrate', '--sidecar']), 'option \'--sidecar\' needs a value; see cdk8s-sidecars migrate --help');
+  expectUnusable(await runCli(['migrate', '-k', 'one', '-']), /^cdk8s-sidecars: --kubernetes-version "one" is not a Kubernetes version/);
+  expectUnusable(await runCli(['migrate', '-'], { input: 'a: [1, 2\n' }), /^cdk8s-sidecars: <stdin>:2:1: /);
   const bomb = ['a0: &a0 [x, x, x, x, x, x, x, x, x]'];
   for (let i = 1; i < 10; i++) bomb.push(`a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(', ')}]`);
-  expectUnusable(runCli(['migrate', '-'], { input: bomb.join('\n') }), /alias bomb/);
+  expectUnusable(await runCli(['migrate', '-'], { input: bomb.join('\n') }), /alias bomb/);
 });
 
-test('--help', () => {
-  expect(runCli(['migrate', '--help'])).toMatchObject({ status: 0, stdout: expect.stringContaining('--sidecar NAME') });
+test('--help', async () => {
+  expect(await runCli(['migrate', '--help'])).toMatchObject({ status: 0, stdout: expect.stringContaining('--sidecar NAME') });
 });

@@ -1,14 +1,21 @@
 /**
- * Runs the built `cdk8s-sidecars` command, as users run it: src/ is compiled with tsc into a
- * folder under the OS temp dir (once per change of the sources, shared by all test files and
- * jest workers without a lock: each build goes to its own folder and is renamed into place), then
- * `node <out>/cli/main.js ...` is spawned.
+ * Runs the `cdk8s-sidecars` command in two ways:
+ * - `runCli`: in this process, through `runCli(argv, io)` with a CliIo that collects stdout and
+ *   stderr and reads stdin from the given input. What almost every test uses.
+ * - `runBuiltCli`: the built command, as users run it, for the few tests of what only a process
+ *   has (its exit code and stack-trace guard, a real stdin, memory limits, being killed). src/ is
+ *   compiled with tsc into a folder under the OS temp dir (once per change of the sources, shared
+ *   by all test files and jest workers without a lock: each build goes to its own folder and is
+ *   renamed into place), then `node <out>/cli/main.js ...` is spawned.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Readable } from 'node:stream';
+import { runCli as runInProcess } from '../../src/cli/cli';
+import { CliIo, readStream, STDIN_NAME } from '../../src/cli/io';
 
 export const REPO = path.resolve(__dirname, '..', '..');
 export const FIXTURES = path.join(__dirname, 'fixtures');
@@ -16,7 +23,7 @@ export const GOLDEN = path.join(__dirname, 'golden');
 const NODE_MODULES = path.join(REPO, 'node_modules');
 
 /** The entry points compiled; everything they import comes along. */
-const ENTRY_POINTS = ['src/cli/main.ts', 'src/cli/lint-worker.ts', 'src/plugin/index.ts'];
+const ENTRY_POINTS = ['src/cli/main.ts', 'src/plugin/index.ts'];
 
 let built: string | undefined;
 
@@ -95,11 +102,32 @@ export interface RunOptions {
   readonly cwd?: string;
   /** Extra environment variables. */
   readonly env?: Record<string, string>;
+  /** For the built command: how long it may run. */
   readonly timeoutMs?: number;
 }
 
-/** Run `cdk8s-sidecars <args>` from the build, with NO_COLOR set. */
-export function runCli(args: readonly string[], options: RunOptions = {}): CliRun {
+/** Run `cdk8s-sidecars <args>` in this process, with NO_COLOR set and stdout not a terminal. */
+export async function runCli(args: readonly string[], options: RunOptions = {}): Promise<CliRun> {
+  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1' };
+  delete env.FORCE_COLOR;
+  Object.assign(env, options.env);
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const input = options.input ?? '';
+  const io: CliIo = {
+    stdout: text => stdout.push(text),
+    stderr: text => stderr.push(text),
+    readStdin: maxBytes => readStream(Readable.from([typeof input === 'string' ? Buffer.from(input) : input]), maxBytes, STDIN_NAME),
+    stdoutIsTTY: false,
+    env,
+    cwd: options.cwd ?? FIXTURES,
+  };
+  const status = await runInProcess(args, io);
+  return { stdout: stdout.join(''), stderr: stderr.join(''), status };
+}
+
+/** Run `cdk8s-sidecars <args>` from the build in a process of its own, with NO_COLOR set. */
+export function runBuiltCli(args: readonly string[], options: RunOptions = {}): CliRun {
   const main = path.join(buildCli(), 'cli', 'main.js');
   const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', NODE_PATH: NODE_MODULES };
   delete env.FORCE_COLOR;

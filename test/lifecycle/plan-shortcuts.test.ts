@@ -6,8 +6,8 @@ import { planLifecycle } from '../../src/lifecycle/plan';
 import { validateManifests } from '../../src/rules/engine';
 import { sidecarStartupProbeRule, startupProbeFindings } from '../../src/rules/lifecycle/sc207-sidecar-startup-probe';
 import { parseKubeVersion } from '../../src/version';
+import { cronJob, deployment, pod } from '../manifests';
 import { container, podSpec, present, sometimes } from '../rules/_arbitraries';
-import { cronJob, deployment, pod } from '../rules/_builders';
 
 const RUNS = 1500;
 

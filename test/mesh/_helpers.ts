@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-30';
 import { validateManifests } from '../../src/rules/engine';
 import { RULES } from '../../src/rules/pack';
 import { Violation } from '../../src/rules/violation';
-import { podSpecOf } from '../helpers';
+import { podSpecOf } from '../manifests';
 
 /** Every rule of the pack (the mesh family included). */
 export const ALL_RULES = RULES;

@@ -3,9 +3,9 @@
 // pod specs that set, leave out, null and break those fields, and the violations must be equal.
 import * as fc from 'fast-check';
 import { podSpec } from './_arbitraries';
-import { cronJob, deployment, pod } from './_builders';
 import { setsAnyField, withSharedEntries, ALL_LISTS, INIT_LISTS } from '../../src/rules/containers';
 import { validateManifests } from '../../src/rules/engine';
+import { cronJob, deployment, pod } from '../manifests';
 
 const RUNS = 1500;
 

@@ -1,9 +1,9 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { ManifestValidator, SidecarPod } from '../../src';
-import { APP, pod, SIDECAR } from './api/_helpers';
 import { specAsValidated } from '../../src/lifecycle/pod-spec';
 import { parseKubeVersion } from '../../src/version';
+import { APP, pod, SIDECAR } from '../manifests';
 
 // Before 1.29 the SidecarContainers gate is off by default, and the API server drops
 // restartPolicy from every init container before it validates (dropDisabledFields): the pod is

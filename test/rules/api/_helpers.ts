@@ -2,46 +2,7 @@ import { API_RULES } from '../../../src/rules/api';
 import { validateManifests } from '../../../src/rules/engine';
 import { Rule } from '../../../src/rules/rule';
 import { Violation } from '../../../src/rules/violation';
-
-/** A minimal valid regular container. */
-export const APP = { name: 'app', image: 'registry.example.com/app:1.0' };
-
-/** A minimal valid native sidecar. */
-export const SIDECAR = { name: 'proxy', image: 'envoyproxy/envoy:v1.31.0', restartPolicy: 'Always' };
-
-export function pod(spec: any): any {
-  return { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ns' }, spec };
-}
-
-export function deployment(podSpec: any): any {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: 'd' },
-    spec: { selector: { matchLabels: { app: 'd' } }, template: { metadata: { labels: { app: 'd' } }, spec: podSpec } },
-  };
-}
-
-export function statefulSet(podSpec: any): any {
-  return { ...deployment(podSpec), kind: 'StatefulSet' };
-}
-
-export function daemonSet(podSpec: any): any {
-  return { ...deployment(podSpec), kind: 'DaemonSet' };
-}
-
-export function job(podSpec: any, jobSpec: any = {}): any {
-  return { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j' }, spec: { ...jobSpec, template: { spec: podSpec } } };
-}
-
-export function cronJob(podSpec: any, jobSpec: any = {}): any {
-  return {
-    apiVersion: 'batch/v1',
-    kind: 'CronJob',
-    metadata: { name: 'c' },
-    spec: { schedule: '*/5 * * * *', jobTemplate: { spec: { ...jobSpec, template: { spec: podSpec } } } },
-  };
-}
+import { malformedManifests } from '../../manifests';
 
 /** Run the SC1xx rules (or the given ones) on one manifest. */
 export function run(manifest: any, version = '1.33', rules: readonly Rule[] = API_RULES): Violation[] {
@@ -79,20 +40,10 @@ export const MALFORMED_SPECS: any[] = [
   { containers: [{ name: 'a', image: 'i' }], ephemeralContainers: [null, { name: 'e', image: ' i', volumeMounts: 'x', targetContainerName: 7 }] },
 ];
 
-/** Wrap each malformed spec in every workload kind the engine knows. */
-export function malformedManifests(): any[] {
-  const out: any[] = [];
-  for (const spec of MALFORMED_SPECS) {
-    out.push(pod(spec), deployment(spec), job(spec), cronJob(spec), statefulSet(spec));
-  }
-  out.push({ kind: 'Pod', metadata: { name: 'x' } }, { kind: 'Deployment', spec: { template: 'x' } }, { kind: 'CronJob', spec: { jobTemplate: [] } });
-  return out;
-}
-
 /** Assert that a rule never reports "could not check" (the engine's catch) on malformed input. */
 export function expectNoCrash(rules: readonly Rule[]): void {
   for (const version of ['1.29', '1.33', '1.34', '1.35', '1.36']) {
-    const violations = validateManifests(malformedManifests(), { kubernetesVersion: version }, { rules });
+    const violations = validateManifests(malformedManifests(MALFORMED_SPECS), { kubernetesVersion: version }, { rules });
     const crashes = violations.filter(v => v.message.includes('could not check'));
     expect(crashes).toEqual([]);
   }

@@ -3,7 +3,8 @@
  * adversarial strings (long runs that almost match, then fail), and answers correctly. No
  * wall-clock assertion: a super-linear pattern here takes minutes and hits the generous timeout.
  */
-import { APP, deployment, found, pod, run } from './_helpers';
+import { found, run } from './_helpers';
+import { APP, deployment, pod } from '../../manifests';
 import { podResourcesRule, portsRule, resourcesRule, volumeMountsRule } from '../../../src/rules/api';
 import { dns1123LabelErrors, dns1123SubdomainErrors, isDns1123Label, isPortName, portNameErrors, qualifiedNameErrors } from '../../../src/rules/api/_util';
 import { suggestLabel } from '../../../src/rules/api/sc104-container-names';

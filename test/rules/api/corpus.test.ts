@@ -1,5 +1,6 @@
-import { APP, cronJob, daemonSet, deployment, found, job, pod, run, SIDECAR, statefulSet } from './_helpers';
+import { found, run } from './_helpers';
 import { API_RULES } from '../../../src/rules/api';
+import { APP, cronJob, daemonSet, deployment, job, pod, SIDECAR, statefulSet } from '../../manifests';
 
 /**
  * A table of manifests with the exact set of SC1xx findings (`ruleId path`) each must produce:

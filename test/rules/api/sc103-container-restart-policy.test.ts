@@ -1,5 +1,6 @@
-import { APP, cronJob, deployment, expectNoCrash, found, pod, run } from './_helpers';
+import { expectNoCrash, found, run } from './_helpers';
 import { containerRestartPolicyRule } from '../../../src/rules/api';
+import { APP, cronJob, deployment, pod } from '../../manifests';
 
 const rules = [containerRestartPolicyRule];
 

@@ -1,7 +1,8 @@
 import * as fc from 'fast-check';
-import { APP, deployment, expectNoCrash, found, pod, run, SIDECAR } from './_helpers';
+import { expectNoCrash, found, run } from './_helpers';
 import { portsRule } from '../../../src/rules/api';
 import { isPortName, portNameErrors } from '../../../src/rules/api/_util';
+import { APP, deployment, pod, SIDECAR } from '../../manifests';
 
 const rules = [portsRule];
 

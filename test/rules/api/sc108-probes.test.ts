@@ -1,8 +1,9 @@
 import * as fc from 'fast-check';
-import { APP, cronJob, deployment, expectNoCrash, found, pod, run, SIDECAR } from './_helpers';
+import { expectNoCrash, found, run } from './_helpers';
 import { probesRule } from '../../../src/rules/api';
 import { probeClearlyFine, probeFindings, ProbeField } from '../../../src/rules/api/sc108-probes';
 import { containerEntries } from '../../../src/rules/containers';
+import { APP, cronJob, deployment, pod, SIDECAR } from '../../manifests';
 
 const rules = [probesRule];
 const exec = { exec: { command: ['true'] } };

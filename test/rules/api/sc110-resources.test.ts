@@ -1,7 +1,8 @@
 import * as fc from 'fast-check';
-import { APP, cronJob, deployment, expectNoCrash, found, pod, run, SIDECAR } from './_helpers';
+import { expectNoCrash, found, run } from './_helpers';
 import { resourcesRule } from '../../../src/rules/api';
 import { containerRequirementsClearlyFine, readRequirements, requirementFindings } from '../../../src/rules/api/_resources';
+import { APP, cronJob, deployment, pod, SIDECAR } from '../../manifests';
 
 const rules = [resourcesRule];
 const withResources = (resources: any) => ({ containers: [{ ...APP, resources }] });

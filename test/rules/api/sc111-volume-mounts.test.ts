@@ -1,5 +1,6 @@
-import { APP, deployment, expectNoCrash, found, pod, run, SIDECAR, statefulSet } from './_helpers';
+import { expectNoCrash, found, run } from './_helpers';
 import { volumeMountsRule } from '../../../src/rules/api';
+import { APP, deployment, pod, SIDECAR, statefulSet } from '../../manifests';
 
 const rules = [volumeMountsRule];
 const volumes = [{ name: 'data', emptyDir: {} }, { name: 'config', configMap: { name: 'c' } }];

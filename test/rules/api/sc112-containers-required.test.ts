@@ -1,5 +1,6 @@
-import { APP, cronJob, deployment, expectNoCrash, found, pod, run, SIDECAR } from './_helpers';
+import { expectNoCrash, found, run } from './_helpers';
 import { containersRequiredRule } from '../../../src/rules/api';
+import { APP, cronJob, deployment, pod, SIDECAR } from '../../manifests';
 
 const rules = [containersRequiredRule];
 

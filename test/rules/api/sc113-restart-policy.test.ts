@@ -1,5 +1,6 @@
-import { APP, cronJob, daemonSet, deployment, expectNoCrash, found, job, pod, run, statefulSet } from './_helpers';
+import { expectNoCrash, found, run } from './_helpers';
 import { restartPolicyRule } from '../../../src/rules/api';
+import { APP, cronJob, daemonSet, deployment, job, pod, statefulSet } from '../../manifests';
 
 const rules = [restartPolicyRule];
 

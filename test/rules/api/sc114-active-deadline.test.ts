@@ -1,5 +1,6 @@
-import { APP, deployment, expectNoCrash, found, job, pod, run, statefulSet } from './_helpers';
+import { expectNoCrash, found, run } from './_helpers';
 import { activeDeadlineRule } from '../../../src/rules/api';
+import { APP, deployment, job, pod, statefulSet } from '../../manifests';
 
 const rules = [activeDeadlineRule];
 

@@ -1,5 +1,6 @@
-import { APP, deployment, expectNoCrash, found, pod, run, SIDECAR } from './_helpers';
+import { expectNoCrash, found, run } from './_helpers';
 import { runAsRangesRule } from '../../../src/rules/api';
+import { APP, deployment, pod, SIDECAR } from '../../manifests';
 
 const rules = [runAsRangesRule];
 

@@ -1,5 +1,6 @@
-import { APP, cronJob, deployment, expectNoCrash, found, pod, run } from './_helpers';
+import { expectNoCrash, found, run } from './_helpers';
 import { ephemeralContainersRule } from '../../../src/rules/api';
+import { APP, cronJob, deployment, pod } from '../../manifests';
 
 const rules = [ephemeralContainersRule];
 const debug = { name: 'debug', image: 'busybox', targetContainerName: 'app' };

@@ -1,4 +1,5 @@
-import { APP, deployment, pod, run, SIDECAR } from './_helpers';
+import { run } from './_helpers';
+import { APP, deployment, pod, SIDECAR } from '../../manifests';
 import { formatQuantity } from '../../../src/lifecycle/quantity';
 import { defaultedPodLimits } from '../../../src/lifecycle/resources';
 import { podResourcesRule } from '../../../src/rules/api';

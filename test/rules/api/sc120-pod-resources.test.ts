@@ -1,5 +1,6 @@
-import { APP, deployment, expectNoCrash, found, pod, run } from './_helpers';
+import { expectNoCrash, found, run } from './_helpers';
 import { podResourcesRule } from '../../../src/rules/api';
+import { APP, deployment, pod } from '../../manifests';
 
 const rules = [podResourcesRule];
 const res = (requests: any, limits?: any) => ({ resources: { requests, ...(limits ? { limits } : {}) } });

@@ -1,6 +1,7 @@
-import { APP, deployment, expectNoCrash, found, pod, run, SIDECAR } from './_helpers';
+import { expectNoCrash, found, run } from './_helpers';
 import { ManifestValidator } from '../../../src';
 import { apiWarningsRule } from '../../../src/rules/api';
+import { APP, deployment, pod, SIDECAR } from '../../manifests';
 
 const rules = [apiWarningsRule];
 

@@ -1,7 +1,8 @@
 import * as jsyaml from 'js-yaml';
-import { cronJob, deployment, expectNoCrash, pod } from './_helpers';
+import { expectNoCrash } from './_helpers';
 import { fieldTypesRule } from '../../../src/rules/api';
 import { validateManifests } from '../../../src/rules/engine';
+import { cronJob, deployment, pod } from '../../manifests';
 
 const rules = [fieldTypesRule];
 const RESOURCES = { requests: { cpu: '100m', memory: '64Mi' }, limits: { memory: '128Mi' } };

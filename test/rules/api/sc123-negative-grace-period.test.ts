@@ -1,4 +1,5 @@
-import { APP, deployment, expectNoCrash, found, job, pod, run, SIDECAR, statefulSet } from './_helpers';
+import { expectNoCrash, found, run } from './_helpers';
+import { APP, deployment, job, pod, SIDECAR, statefulSet } from '../../manifests';
 import { negativeGracePeriodRule } from '../../../src/rules/api';
 import { validateManifests } from '../../../src/rules/engine';
 

@@ -1,4 +1,5 @@
-import { APP, deployment, run, SIDECAR, statefulSet } from './_helpers';
+import { run } from './_helpers';
+import { APP, deployment, SIDECAR, statefulSet } from '../../manifests';
 
 /**
  * Before 1.34, ValidateStatefulSetSpec (pkg/apis/apps/validation/validation.go) checks the pod

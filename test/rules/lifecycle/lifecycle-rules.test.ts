@@ -3,7 +3,8 @@ import {
   graceBudgetRule, initBeforeNeededSidecarRule, jobHelperRule, LIFECYCLE_RULES, sidecarPreStopRule,
   sidecarReadinessProbeRule, sidecarStartupProbeRule,
 } from '../../../src/rules/lifecycle';
-import { APP, cronJob, deployment, found, malformedManifests, pod, run } from '../_builders';
+import { APP, cronJob, deployment, malformedManifests, pod } from '../../manifests';
+import { found, run } from '../_builders';
 
 /** Specs malformed in every way YAML allows, aimed at the fields these rules read. */
 const MALFORMED_SPECS: any[] = [

@@ -3,7 +3,8 @@ import { effectiveResources } from '../../../src/lifecycle/resources';
 import { validateManifests } from '../../../src/rules/engine';
 import { podLimitsBelowRequestsRule, requestBudgetRule, RESOURCE_RULES, sidecarRequestsRule } from '../../../src/rules/resources';
 import { parseKubeVersion } from '../../../src/version';
-import { cronJob, deployment, found, malformedManifests, pod, run } from '../_builders';
+import { cronJob, deployment, malformedManifests, pod } from '../../manifests';
+import { found, run } from '../_builders';
 
 function container(name: string, requests?: Record<string, string>, limits?: Record<string, string>, sidecar = false): any {
   return {

@@ -2,7 +2,8 @@ import { validateManifests } from '../../../src/rules/engine';
 import {
   addedCapabilitiesRule, privilegedSidecarRule, rootSidecarRule, SECURITY_RULES, sidecarPrivilegeEscalationRule,
 } from '../../../src/rules/security';
-import { APP, cronJob, deployment, found, malformedManifests, pod, run } from '../_builders';
+import { APP, cronJob, deployment, malformedManifests, pod } from '../../manifests';
+import { found, run } from '../_builders';
 
 function sidecar(securityContext?: any, name = 'agent'): any {
   return { name, image: 'registry.example.com/agent:1', restartPolicy: 'Always', ...(securityContext !== undefined ? { securityContext } : {}) };

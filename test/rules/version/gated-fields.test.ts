@@ -2,7 +2,7 @@ import { ManifestValidator } from '../../../src';
 import { specAsValidated } from '../../../src/lifecycle/pod-spec';
 import { stopSignalFindings } from '../../../src/rules/api/sc124-stop-signal';
 import { parseKubeVersion } from '../../../src/version';
-import { APP, deployment, pod, SIDECAR } from '../api/_helpers';
+import { APP, deployment, pod, SIDECAR } from '../../manifests';
 
 const lint = (manifest: any, version: string) => ManifestValidator.validate([manifest], { kubernetesVersion: version })
   .map(v => ({ ruleId: v.ruleId, severity: v.severity, path: v.path, message: v.message }));
