@@ -87,3 +87,16 @@ describe('the GitHub Action', () => {
     expect(run.argv).toEqual([]);
   });
 });
+
+describe('the pre-commit hooks', () => {
+  test('each runs an existing command of the installed package as a folder run over the repository', () => {
+    const hooks = yaml.parse(fs.readFileSync(path.join(__dirname, '..', '.pre-commit-hooks.yaml'), 'utf8'));
+    expect(hooks.map((hook: any) => hook.id)).toEqual(['cdk8s-sidecars-lint', 'cdk8s-sidecars-migrate-check']);
+    for (const hook of hooks) {
+      expect(hook.entry).toMatch(/^npx --no-install cdk8s-sidecars (lint|migrate --check) \.$/);
+      expect(hook.pass_filenames).toBe(false);
+      expect(new RegExp(hook.files).test('deploy/web.yaml')).toBe(true);
+      expect(new RegExp(hook.files).test('src/main.ts')).toBe(false);
+    }
+  });
+});

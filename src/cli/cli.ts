@@ -2,11 +2,13 @@
  * The `cdk8s-sidecars` command: argument parsing and dispatch. Every failure becomes one line on
  * stderr and exit code 2; findings are exit code 1; a clean run is 0.
  */
+import * as path from 'node:path';
 import { parseArgs, ParseArgsConfig } from 'node:util';
 import type * as PodSpecModule from '../lifecycle/pod-spec';
 import { CustomWorkloadKind, Severity } from '../rules/violation';
 import { DEFAULT_KUBERNETES_VERSION, KubeVersion, NEWEST_MODELLED_MINOR, OLDEST_MODELLED_MINOR, parseKubeVersion } from '../version';
 import { colorsFor } from './colors';
+import { findConfig, ignoredPaths, loadConfig, RepoConfig } from './config';
 import { errorLine, ExitCode, UsageError } from './errors';
 import { escapeUnsafe } from './escape';
 import type * as ExplainModule from './explain';
@@ -63,6 +65,8 @@ options:
                                      also check this custom resource kind, whose pod spec is
                                      at the dotted PATH (repeatable), e.g.
                                      --workload-kind MyApp.example.com=spec.podTemplate.spec
+  -c, --config FILE                  repository settings (default: the nearest .cdk8s-sidecars.yaml
+                                     at or above the working folder); flags win over it
   -v, --verbose                      list the files a folder run skipped
   --list-versions                    list the modelled Kubernetes versions, the default and upstream support
   -h, --help                         show this help
@@ -80,6 +84,8 @@ grace-period budget, whether a Job can complete, and the effective pod requests 
 options:
   -f, --format text|mermaid|json     report format (default: text)
   -k, --kubernetes-version X.Y       target Kubernetes version, ${VERSION_RANGE} (default: ${DEFAULT_KUBERNETES_VERSION})
+  -c, --config FILE                  repository settings (version, ignored paths; default: the nearest
+                                     .cdk8s-sidecars.yaml at or above the working folder)
   -h, --help                         show this help
 
 Files found in folders that hold no Kubernetes objects are skipped; stderr says how many.
@@ -89,6 +95,7 @@ exit codes: 0 explained, 2 unusable input or arguments
 const COMMON_OPTIONS = {
   'format': { type: 'string', short: 'f' },
   'kubernetes-version': { type: 'string', short: 'k' },
+  'config': { type: 'string', short: 'c' },
   'help': { type: 'boolean', short: 'h' },
 } as const;
 
@@ -133,6 +140,15 @@ const LINT_OPTIONS = {
   'list-versions': { type: 'boolean' },
 } as const;
 
+/**
+ * The repository config that applies: the file `--config` names, or the nearest
+ * `.cdk8s-sidecars.yaml` at or above the working folder.
+ */
+function repoConfig(value: string | boolean | undefined, io: CliIo): RepoConfig | undefined {
+  const file = typeof value === 'string' ? path.resolve(io.cwd, value) : findConfig(io.cwd);
+  return file === undefined ? undefined : loadConfig(file);
+}
+
 async function lint(args: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse('lint', args, LINT_OPTIONS);
   if (values.help) {
@@ -145,10 +161,16 @@ async function lint(args: readonly string[], io: CliIo): Promise<number> {
   }
   const format = choice('lint', '--format', values.format, ['text', 'json', 'sarif'] as const, 'text');
   const threshold = choice('lint', '--severity', values.severity, [Severity.ERROR, Severity.WARNING, Severity.INFO] as const, Severity.INFO);
-  const version = kubernetesVersion('lint', values['kubernetes-version']);
-  const customWorkloads = workloadKinds(values['workload-kind'] ?? []);
-  const inputs = resolveInputs(positionals, io);
-  const options = { kubernetesVersion: version.text, threshold, ...(customWorkloads.length > 0 ? { customWorkloads } : {}) };
+  const config = repoConfig(values.config, io);
+  const version = kubernetesVersion('lint', values['kubernetes-version'] ?? config?.kubernetesVersion);
+  const customWorkloads = [...config?.workloadKinds ?? [], ...workloadKinds(values['workload-kind'] ?? [])];
+  const inputs = resolveInputs(positionals, io, ignoredPaths(config, io.cwd));
+  const options = {
+    kubernetesVersion: version.text,
+    threshold,
+    ...(customWorkloads.length > 0 ? { customWorkloads } : {}),
+    ...(config?.rules !== undefined ? { rules: config.rules } : {}),
+  };
   const report = await loadLint().lintInputs(inputs, options, io);
   const { formatJson, formatSarif, formatText } = loadLintReport();
   switch (format) {
@@ -209,8 +231,9 @@ async function explain(args: readonly string[], io: CliIo): Promise<number> {
     return ExitCode.OK;
   }
   const format = choice('explain', '--format', values.format, ['text', 'mermaid', 'json'] as const, 'text');
-  const version = kubernetesVersion('explain', values['kubernetes-version']);
-  const inputs = resolveInputs(positionals, io);
+  const config = repoConfig(values.config, io);
+  const version = kubernetesVersion('explain', values['kubernetes-version'] ?? config?.kubernetesVersion);
+  const inputs = resolveInputs(positionals, io, ignoredPaths(config, io.cwd));
   const notices = withInputNotices(io);
   const { explainInputs } = loadExplain();
   const { formatExplainJson, formatExplainMermaid, formatExplainText } = loadExplainReport();

@@ -5,12 +5,13 @@
 import { DocumentObject, documentObjects, ParsedDocument } from './documents';
 import { locatePodSpec, uncheckedWorkload, WorkloadKinds } from '../lifecycle/pod-spec';
 import { validateManifests } from '../rules/engine';
-import { CustomWorkloadKind, ValidationOptions, Violation } from '../rules/violation';
+import { CustomWorkloadKind, RuleSetting, ValidationOptions, Violation } from '../rules/violation';
 
-/** What the rules judge against: the target version and the custom workload kinds named. */
+/** What the rules judge against: the target version, the custom workload kinds named and the rule settings. */
 export interface CheckOptions {
   readonly kubernetesVersion: string;
   readonly customWorkloads?: CustomWorkloadKind[];
+  readonly rules?: RuleSetting[];
 }
 
 /** Objects of one kind that may run pods but were not checked. */
@@ -40,9 +41,11 @@ export class Checker {
 
   constructor(options: CheckOptions) {
     const custom = options.customWorkloads !== undefined && options.customWorkloads.length > 0 ? options.customWorkloads : undefined;
-    this.validation = custom !== undefined
-      ? { kubernetesVersion: options.kubernetesVersion, customWorkloads: custom }
-      : { kubernetesVersion: options.kubernetesVersion };
+    this.validation = {
+      kubernetesVersion: options.kubernetesVersion,
+      ...(custom !== undefined ? { customWorkloads: custom } : {}),
+      ...(options.rules !== undefined && options.rules.length > 0 ? { rules: options.rules } : {}),
+    };
     this.kinds = WorkloadKinds.of(custom);
   }
 

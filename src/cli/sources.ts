@@ -43,7 +43,7 @@ export interface SourceText extends InputRef {
  * folder's `*.yaml`, `*.yml` and `*.json` files in name order (hidden folders and node_modules
  * are not entered), `-` as stdin. Duplicates are read once.
  */
-export function resolveInputs(operands: readonly string[], io: CliIo): InputRef[] {
+export function resolveInputs(operands: readonly string[], io: CliIo, ignored?: (file: string) => boolean): InputRef[] {
   if (operands.length === 0) {
     throw new UsageError('no input given; name files or folders, or use - to read stdin');
   }
@@ -64,7 +64,8 @@ export function resolveInputs(operands: readonly string[], io: CliIo): InputRef[
     if (!fromFolder && !stats.isFile()) throw notRegular(operand, stats);
     const files = fromFolder ? manifestFilesUnder(absolute, operand) : [absolute];
     for (const file of files) {
-      if (seen.has(file)) continue;
+      // Paths the repository config ignores are left out, whether found in a folder or named.
+      if (seen.has(file) || ignored?.(file) === true) continue;
       seen.add(file);
       inputs.push({ displayName: displayPath(file, io.cwd), absolutePath: file, json: /\.json$/i.test(file), ...(fromFolder ? { fromFolder } : {}) });
     }

@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { expectUnusable, runCli } from './run-cli';
 import { findConfig, ignoredPaths, loadConfig } from '../../src/cli/config';
 
 let root: string;
@@ -76,5 +77,39 @@ describe('.cdk8s-sidecars.yaml', () => {
     expect(ignored('charts/shop/rendered/deploy.yaml')).toBe(false);
     expect(ignored(path.join(root, 'elsewhere/charts/x/templates/a.yaml'))).toBe(false);
     expect(ignoredPaths(loadConfig(write('repo3/.cdk8s-sidecars.yaml', '')), root)).toBeUndefined();
+  });
+});
+
+describe('lint and explain read it', () => {
+  const SIDECAR_WITH_PRESTOP = [
+    'apiVersion: v1', 'kind: Pod', 'metadata: {name: web}', 'spec:', '  containers:', '    - {name: app, image: "registry.example.com/app:1"}',
+    '  initContainers:', '    - name: proxy', '      image: registry.example.com/proxy:1', '      restartPolicy: Always',
+    '      resources: {requests: {cpu: 10m, memory: 16Mi}}', '      lifecycle: {preStop: {exec: {command: [sleep, "5"]}}}', '',
+  ].join('\n');
+
+  test('rule settings, ignored paths and the version apply; flags win', async () => {
+    const repo = path.join(root, 'cli-repo');
+    write('cli-repo/.cdk8s-sidecars.yaml', 'kubernetesVersion: "1.28"\nrules:\n  - { ruleId: SC209, severity: error, reason: "we stop proxies on SIGTERM, never on a hook" }\nignore:\n  - "vendor/**"\n');
+    write('cli-repo/deploy/web.yaml', SIDECAR_WITH_PRESTOP);
+    write('cli-repo/vendor/chart/web.yaml', SIDECAR_WITH_PRESTOP.replace('name: web', 'name: vendored'));
+    const report = JSON.parse((await runCli(['lint', '-f', 'json', '-k', '1.35', '.'], { cwd: repo })).stdout);
+    expect(report.results.map((r: any) => `${r.file} ${r.ruleId} ${r.severity}`)).toEqual(['deploy/web.yaml SC209 error']);
+    // Without -k the config's 1.28 applies: native sidecars are off there (SC901).
+    const old = JSON.parse((await runCli(['lint', '-f', 'json', '.'], { cwd: path.join(repo, 'deploy') })).stdout);
+    expect(old.kubernetesVersion).toBe('1.28');
+    // A file named on the command line is ignored too (pre-commit passes every changed file).
+    expect((await runCli(['lint', 'vendor/chart/web.yaml'], { cwd: repo })).stdout).toMatch(/^no problems found/);
+    const explained = await runCli(['explain', 'deploy'], { cwd: repo });
+    expect(explained.status).toBe(0);
+  });
+
+  test('--config names another file; a bad one is one line and exit 2', async () => {
+    write('other/settings.yaml', 'rules:\n  - { ruleId: SC209, severity: off, reason: "proxies here drain on their hook" }\n');
+    write('other/web.yaml', SIDECAR_WITH_PRESTOP);
+    const run = await runCli(['lint', '-f', 'json', '--config', 'settings.yaml', 'web.yaml'], { cwd: path.join(root, 'other') });
+    expect(JSON.parse(run.stdout).results).toEqual([]);
+    write('other/bad.yaml', 'kubernetesVersion: "1.35"\nrule: []\n');
+    expectUnusable(await runCli(['lint', '-c', 'bad.yaml', 'web.yaml'], { cwd: path.join(root, 'other') }), /bad\.yaml:2: unknown key "rule"/);
+    expectUnusable(await runCli(['explain', '-c', 'missing.yaml', 'web.yaml'], { cwd: path.join(root, 'other') }), /missing\.yaml: cannot read the config file \(ENOENT\)/);
   });
 });
