@@ -8,7 +8,7 @@ import type * as PodSpecModule from '../lifecycle/pod-spec';
 import { CustomWorkloadKind, Severity } from '../rules/violation';
 import { DEFAULT_KUBERNETES_VERSION, KubeVersion, NEWEST_MODELLED_MINOR, OLDEST_MODELLED_MINOR, parseKubeVersion } from '../version';
 import { colorsFor } from './colors';
-import { findConfig, ignoredPaths, loadConfig, RepoConfig } from './config';
+import type * as ConfigModule from './config';
 import { errorLine, ExitCode, UsageError } from './errors';
 import { escapeUnsafe } from './escape';
 import type * as ExplainModule from './explain';
@@ -32,6 +32,7 @@ const loadExplainReport = () => require('./explain-report') as typeof ExplainRep
 const loadMigrate = () => require('./migrate') as typeof MigrateModule;
 const loadPodSpec = () => require('../lifecycle/pod-spec') as typeof PodSpecModule;
 const loadVersions = () => require('./versions') as typeof VersionsModule;
+const loadConfigModule = () => require('./config') as typeof ConfigModule;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const VERSION_RANGE = `1.${OLDEST_MODELLED_MINOR} to 1.${NEWEST_MODELLED_MINOR}`;
@@ -144,9 +145,11 @@ const LINT_OPTIONS = {
  * The repository config that applies: the file `--config` names, or the nearest
  * `.cdk8s-sidecars.yaml` at or above the working folder.
  */
-function repoConfig(value: string | boolean | undefined, io: CliIo): RepoConfig | undefined {
+function repoConfig(value: string | boolean | undefined, io: CliIo): { config?: ConfigModule.RepoConfig; ignored?: (file: string) => boolean } {
+  const { findConfig, ignoredPaths, loadConfig } = loadConfigModule();
   const file = typeof value === 'string' ? path.resolve(io.cwd, value) : findConfig(io.cwd);
-  return file === undefined ? undefined : loadConfig(file);
+  const config = file === undefined ? undefined : loadConfig(file);
+  return { config, ignored: ignoredPaths(config, io.cwd) };
 }
 
 async function lint(args: readonly string[], io: CliIo): Promise<number> {
@@ -161,10 +164,10 @@ async function lint(args: readonly string[], io: CliIo): Promise<number> {
   }
   const format = choice('lint', '--format', values.format, ['text', 'json', 'sarif'] as const, 'text');
   const threshold = choice('lint', '--severity', values.severity, [Severity.ERROR, Severity.WARNING, Severity.INFO] as const, Severity.INFO);
-  const config = repoConfig(values.config, io);
+  const { config, ignored } = repoConfig(values.config, io);
   const version = kubernetesVersion('lint', values['kubernetes-version'] ?? config?.kubernetesVersion);
   const customWorkloads = [...config?.workloadKinds ?? [], ...workloadKinds(values['workload-kind'] ?? [])];
-  const inputs = resolveInputs(positionals, io, ignoredPaths(config, io.cwd));
+  const inputs = resolveInputs(positionals, io, ignored);
   const options = {
     kubernetesVersion: version.text,
     threshold,
@@ -231,9 +234,9 @@ async function explain(args: readonly string[], io: CliIo): Promise<number> {
     return ExitCode.OK;
   }
   const format = choice('explain', '--format', values.format, ['text', 'mermaid', 'json'] as const, 'text');
-  const config = repoConfig(values.config, io);
+  const { config, ignored } = repoConfig(values.config, io);
   const version = kubernetesVersion('explain', values['kubernetes-version'] ?? config?.kubernetesVersion);
-  const inputs = resolveInputs(positionals, io, ignoredPaths(config, io.cwd));
+  const inputs = resolveInputs(positionals, io, ignored);
   const notices = withInputNotices(io);
   const { explainInputs } = loadExplain();
   const { formatExplainJson, formatExplainMermaid, formatExplainText } = loadExplainReport();

@@ -27,7 +27,7 @@ export function formatVersions(today: string): string {
   for (const gate of Object.values(FEATURE_GATES)) {
     const stages = [
       gate.alpha !== undefined ? `alpha 1.${gate.alpha}` : '',
-      gate.onByDefault !== undefined ? `on 1.${gate.onByDefault}` : `off in every modelled version`,
+      gate.onByDefault !== undefined ? `on 1.${gate.onByDefault}` : 'off in every modelled version',
       gate.ga !== undefined ? `GA 1.${gate.ga}` : '',
     ].filter(Boolean).join(', ');
     lines.push(`  ${gate.name.padEnd(38)}${stages} (${gate.source})`);
