@@ -16,6 +16,7 @@ import { CliIo } from './io';
 import { Checker, CheckOptions, UncheckedKind } from './lint-check';
 import { LintResource, placeFindings } from './lint-place';
 import { InputRef, readInput } from './sources';
+import { pushAll } from '../arrays';
 import { Severity } from '../rules/violation';
 
 export type { UncheckedKind } from './lint-check';
@@ -84,7 +85,7 @@ export async function lintInputs(inputs: readonly InputRef[], options: LintOptio
     for (const document of parseDocuments(source)) {
       const checked = checker.check(document);
       objects += checked.objects;
-      placed.push(...placeFindings(document, checked.flagged));
+      pushAll(placed, placeFindings(document, checked.flagged));
     }
     if (source.fromFolder && objects === 0) {
       skipped.push({ file: source.displayName, reason: 'none of its documents has a kind' });
