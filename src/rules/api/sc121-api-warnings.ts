@@ -250,7 +250,9 @@ function envWarnings(entry: ContainerEntry, state: WarningState): void {
 }
 
 /** Memory and ephemeral-storage quantities of a container's `limits` or `requests`, or of the pod's `overhead` (no entry). */
-function byteWarnings(values: Record<string, any>, entry: ContainerEntry | undefined, list: string, state: WarningState, copiedTo?: Record<string, any>): void {
+function byteWarnings(
+  values: Record<string, any>, entry: ContainerEntry | undefined, list: string, state: WarningState, copiedTo?: Record<string, any>,
+): void {
   for (let n = 0; n < BYTE_RESOURCES.length; n++) {
     const name = BYTE_RESOURCES[n];
     const raw = values[name];

@@ -4,10 +4,10 @@
  * wall-clock assertion: a super-linear pattern here takes minutes and hits the generous timeout.
  */
 import { found, run } from './_helpers';
-import { APP, deployment, pod } from '../../manifests';
 import { podResourcesRule, portsRule, resourcesRule, volumeMountsRule } from '../../../src/rules/api';
 import { dns1123LabelErrors, dns1123SubdomainErrors, isDns1123Label, isPortName, portNameErrors, qualifiedNameErrors } from '../../../src/rules/api/_util';
 import { suggestLabel } from '../../../src/rules/api/sc104-container-names';
+import { APP, deployment, pod } from '../../manifests';
 
 const N = 300_000;
 const TIMEOUT = 60_000;

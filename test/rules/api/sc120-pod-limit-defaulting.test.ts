@@ -1,9 +1,9 @@
 import { run } from './_helpers';
-import { APP, deployment, pod, SIDECAR } from '../../manifests';
 import { formatQuantity } from '../../../src/lifecycle/quantity';
 import { defaultedPodLimits } from '../../../src/lifecycle/resources';
 import { podResourcesRule } from '../../../src/rules/api';
 import { parseKubeVersion } from '../../../src/version';
+import { APP, deployment, pod, SIDECAR } from '../../manifests';
 
 const rules = [podResourcesRule];
 const limits = (cpu: string, memory = '256Mi') => ({ resources: { limits: { cpu, memory } } });

@@ -1,7 +1,7 @@
 import { expectNoCrash, found, run } from './_helpers';
-import { APP, deployment, job, pod, SIDECAR, statefulSet } from '../../manifests';
 import { negativeGracePeriodRule } from '../../../src/rules/api';
 import { validateManifests } from '../../../src/rules/engine';
+import { APP, deployment, job, pod, SIDECAR, statefulSet } from '../../manifests';
 
 const rules = [negativeGracePeriodRule];
 
