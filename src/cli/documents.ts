@@ -309,7 +309,7 @@ function parseJson(source: SourceText): ParsedDocument {
     throw new InputError(`${source.displayName}:${line}:${column}: ${lowerFirst(reason)}`);
   }
   const line = lineAndColumn(text, text.search(/\S/) === -1 ? 0 : text.search(/\S/)).line;
-  // V8's JSON.parse does not recurse, so depth is checked afterwards.
+  // JSON.parse has no depth limit of its own: the depth is checked on the result.
   if (value !== null && typeof value === 'object') checkShape(value, text.length, `${source.displayName}:${line}`);
   return { file: source.displayName, index: 0, text, startLine: 1, line, json: true, value };
 }

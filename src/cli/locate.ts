@@ -467,8 +467,6 @@ class BlockScanner {
 
 /** Leading spaces of a line; -1 when blank or a comment, -2 when a tab comes before the content. */
 function indentOf(line: string): number {
-  // A native search, not a loop over the spaces: most lines are indented, and only documents with
-  // findings get here, too few for V8 to compile a loop.
   const i = line.search(NOT_SPACE);
   if (i === -1) return -1;
   const c = line[i];

@@ -38,7 +38,6 @@ export function readDeclaredStops(manifest: any): DeclaredStops {
 
 /** Write drain seconds as the annotation value (`envoy=5,log-shipper=10`), in the order given. */
 export function formatDrainAnnotation(drains: Record<string, number>): string {
-  // A plain loop: every workload writes one, and V8 compiles this during a large synth.
   const names = Object.keys(drains);
   let text = '';
   for (let i = 0; i < names.length; i++) text += `${i === 0 ? '' : ','}${names[i]}=${drains[names[i]]}`;

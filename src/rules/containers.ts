@@ -49,17 +49,14 @@ const ROLE_WORDS: Record<ContainerRole, string> = {
  * The containers of a pod spec in list order (regular, then init, then ephemeral by default).
  * Entries that are not objects are passed over: the API server cannot even decode them, and
  * that is not something a field rule can point at. Pass one of the list constants above: inside
- * `withSharedEntries` the answer for each constant is built once per pod spec. The rules that
- * every object reaches walk the entries with an index rather than `for...of`: they run mostly
- * before V8 compiles them, and there each `for...of` step builds an iterator result.
+ * `withSharedEntries` the answer for each constant is built once per pod spec.
  */
 export function containerEntries(spec: any, lists: readonly ContainerListField[] = ALL_LISTS): ContainerEntry[] {
   if (spec === null || typeof spec !== 'object') return [];
   const cache = shared;
   if (cache === undefined) return listsEntries(spec, lists, undefined);
   if (cache.spec !== spec) cache.reset(spec);
-  // Named fields, one per list constant: about thirty rules ask per object, and a keyed lookup
-  // on an object whose keys arrive in varying order is several times slower.
+  // One field per list constant: about thirty rules ask per object.
   if (lists === INIT_THEN_APP) return cache.initThenApp ??= listsEntries(spec, lists, cache);
   if (lists === APP_THEN_INIT) return cache.appThenInit ??= listsEntries(spec, lists, cache);
   if (lists === ALL_LISTS) return cache.all ??= listsEntries(spec, lists, cache);
@@ -100,9 +97,7 @@ export function withSharedEntries<T>(check: () => T, everyFieldSet = false): T {
  * Whether any container in `lists` has one of `fields` (present, whatever its value), or, with
  * `securityContext`, has one of them in its `securityContext`. Several rules look only at fields
  * that few pods set (env, lifecycle, resizePolicy, capabilities ...) and return at once when no
- * container has them: a rule that returns at once costs next to nothing, while one that walks
- * every container of thousands of objects gets hot enough for V8 to compile it. The entries come
- * from the shared cache.
+ * container has them. The entries come from the shared cache.
  */
 export function setsAnyField(spec: any, lists: readonly ContainerListField[], fields: readonly string[], securityContext = false): boolean {
   const cache = shared;

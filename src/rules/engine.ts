@@ -179,10 +179,7 @@ function checkObject(object: any, run: EngineRun, out: Violation[]): void {
   withSharedEntries(() => runRules(context, run, suppressed, out), run.everyFieldSet);
 }
 
-/**
- * Each rule over one object. An indexed loop: it runs once per rule and object, mostly before V8
- * has compiled it, and a `for...of` there builds an iterator result on every step.
- */
+/** Each rule over one object, with the run's rule settings applied to its findings. */
 function runRules(context: ObjectContext, run: EngineRun, suppressed: Set<string> | undefined, out: Violation[]): void {
   const rules = run.rules;
   for (let r = 0; r < rules.length; r++) {
