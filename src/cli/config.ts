@@ -12,10 +12,11 @@
  *   - { kind: MyApp, group: example.com, podSpecPath: spec.template.spec }
  * ```
  */
+/* eslint-disable @typescript-eslint/no-require-imports */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import picomatch from 'picomatch';
-import { isMap, isSeq, LineCounter, Node, parseDocument } from 'yaml';
+import type * as PicomatchModule from 'picomatch';
+import type * as YamlModule from 'yaml';
 import { WorkloadKinds } from '../lifecycle/pod-spec';
 import { resolveRuleSettings } from '../rules/settings';
 import { CustomWorkloadKind, RuleSetting } from '../rules/violation';
@@ -58,9 +59,11 @@ export function loadConfig(file: string): RepoConfig {
   } catch (error) {
     throw new UsageError(`${file}: cannot read the config file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
+  // Loaded only when there is a config file: most runs have none, and lint does not need the parser otherwise.
+  const { isMap, isSeq, LineCounter, parseDocument } = require('yaml') as typeof YamlModule;
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  const at = (node: Node | undefined | null) => `${file}:${node?.range ? lineCounter.linePos(node.range[0]).line : 1}`;
+  const at = (node: YamlModule.Node | undefined | null) => `${file}:${node?.range ? lineCounter.linePos(node.range[0]).line : 1}`;
   if (doc.errors.length > 0) {
     const { line } = lineCounter.linePos(doc.errors[0].pos[0]);
     throw new UsageError(`${file}:${line}: ${doc.errors[0].message.split('\n')[0]}`);
@@ -69,9 +72,10 @@ export function loadConfig(file: string): RepoConfig {
   if (!isMap(doc.contents)) throw new UsageError(`${at(doc.contents)}: the config file must be a mapping of ${KEYS.join(', ')}`);
   for (const pair of doc.contents.items) {
     const key = String((pair.key as any)?.value ?? pair.key);
-    if (!KEYS.includes(key)) throw new UsageError(`${at(pair.key as Node)}: unknown key "${key}" in ${CONFIG_FILE_NAME}; the keys are ${KEYS.join(', ')}`);
+    if (!KEYS.includes(key)) throw new UsageError(`${at(pair.key as YamlModule.Node)}: unknown key "${key}" in ${CONFIG_FILE_NAME}; the keys are ${KEYS.join(', ')}`);
   }
-  const value = (key: string) => doc.contents !== null && isMap(doc.contents) ? doc.contents.get(key, true) as Node | undefined : undefined;
+  const contents = doc.contents;
+  const value = (key: string) => (isMap(contents) ? contents.get(key, true) as YamlModule.Node | undefined : undefined);
   const plain = doc.toJS() as Record<string, unknown>;
   const config: { -readonly [K in keyof RepoConfig]: RepoConfig[K] } = { file };
 
@@ -111,6 +115,7 @@ export function loadConfig(file: string): RepoConfig {
 export function ignoredPaths(config: RepoConfig | undefined, cwd: string): ((file: string) => boolean) | undefined {
   if (config?.ignore === undefined || config.ignore.length === 0) return undefined;
   const base = path.dirname(path.resolve(config.file));
+  const picomatch = require('picomatch') as typeof PicomatchModule.default;
   const matches = picomatch(config.ignore, { dot: true });
   return file => {
     const relative = path.relative(base, path.resolve(cwd, file)).split(path.sep).join('/');
