@@ -59,3 +59,21 @@ export function podSpecOf(manifest: any): any {
     default: return manifest.spec.template.spec;
   }
 }
+
+/** A Job whose second container is an in-house helper, as YAML text: what `migrate` moves with --sidecar helper. */
+export const LEGACY_JOB_YAML = [
+  'apiVersion: batch/v1',
+  'kind: Job',
+  'metadata:',
+  '  name: export',
+  'spec:',
+  '  template:',
+  '    spec:',
+  '      restartPolicy: Never',
+  '      containers:',
+  '        - name: export',
+  '          image: example.com/export:1',
+  '        - name: helper',
+  '          image: example.com/in-house-helper:2',
+  '',
+].join('\n');

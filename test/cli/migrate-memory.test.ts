@@ -6,23 +6,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runBuiltCli, tempDir } from './run-cli';
+import { LEGACY_JOB_YAML } from '../manifests';
 
-const JOB = [
-  'apiVersion: batch/v1',
-  'kind: Job',
-  'metadata:',
-  '  name: export',
-  'spec:',
-  '  template:',
-  '    spec:',
-  '      restartPolicy: Never',
-  '      containers:',
-  '        - name: export',
-  '          image: example.com/export:1',
-  '        - name: helper',
-  '          image: example.com/in-house-helper:2',
-  '',
-].join('\n');
 
 test('a 2 MB stream of 1,000 workloads is migrated within a 48 MB heap', () => {
   const deployments: string[] = [];
@@ -45,7 +30,7 @@ test('a 2 MB stream of 1,000 workloads is migrated within a 48 MB heap', () => {
     ].join('\n'));
   }
   // The changed document comes last, so its report line is counted across the whole file.
-  const text = [...deployments, JOB].join('---\n');
+  const text = [...deployments, LEGACY_JOB_YAML].join('---\n');
   const dir = tempDir('migrate-memory');
   try {
     fs.writeFileSync(path.join(dir, 'stream.yaml'), text);

@@ -13,23 +13,8 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildCli, runBuiltCli, runCli, tempDir } from './run-cli';
+import { LEGACY_JOB_YAML } from '../manifests';
 
-const JOB = [
-  'apiVersion: batch/v1',
-  'kind: Job',
-  'metadata:',
-  '  name: export',
-  'spec:',
-  '  template:',
-  '    spec:',
-  '      restartPolicy: Never',
-  '      containers:',
-  '        - name: export',
-  '          image: example.com/export:1',
-  '        - name: helper',
-  '          image: example.com/in-house-helper:2',
-  '',
-].join('\n');
 
 /**
  * Loaded into the command with --require. FAKE_FREE_BYTES: the disk holds only that many more
@@ -121,7 +106,7 @@ function temporaryFiles(dir: string): string[] {
 describe('a write killed at any point leaves the old file or the new one, whole', () => {
   // A big file, so that writing it takes long enough to be interrupted.
   const blob = `    ${'x'.repeat(96)}\n`.repeat(60_000);
-  const old = Buffer.from(`${JOB}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  blob: |\n${blob}`);
+  const old = Buffer.from(`${LEGACY_JOB_YAML}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  blob: |\n${blob}`);
   let expected: Buffer;
   let fullRunMs: number;
 
@@ -185,19 +170,19 @@ describe('a write killed at any point leaves the old file or the new one, whole'
 });
 
 test('a full disk leaves the old file whole: one clear line, exit 2, nothing else written', async () => {
-  const dir = folder({ 'a.yaml': JOB, 'b.yaml': JOB });
+  const dir = folder({ 'a.yaml': LEGACY_JOB_YAML, 'b.yaml': LEGACY_JOB_YAML });
   const run = runBuiltCli(['migrate', '--write', '--sidecar', 'helper', '.'], { cwd: dir, env: withFaults({ FAKE_FREE_BYTES: '100' }) });
   expect(run.stderr).toBe('cdk8s-sidecars: cannot write a.yaml: no space left on the device (ENOSPC); the file is unchanged; stopped before b.yaml\n');
   expect(run.stdout).toBe('');
   expect(run.status).toBe(2);
-  expect(fs.readFileSync(path.join(dir, 'a.yaml'), 'utf8')).toBe(JOB);
-  expect(fs.readFileSync(path.join(dir, 'b.yaml'), 'utf8')).toBe(JOB);
+  expect(fs.readFileSync(path.join(dir, 'a.yaml'), 'utf8')).toBe(LEGACY_JOB_YAML);
+  expect(fs.readFileSync(path.join(dir, 'b.yaml'), 'utf8')).toBe(LEGACY_JOB_YAML);
   expect(temporaryFiles(dir)).toEqual([]);
 });
 
 test('when a file fails to write, the run stops before the next and still reports the files written', async () => {
-  const dir = folder({ 'a.yaml': JOB, 'b.yaml': JOB, 'c.yaml': JOB, 'd.yaml': JOB });
-  const migratedJob = await migrated(JOB);
+  const dir = folder({ 'a.yaml': LEGACY_JOB_YAML, 'b.yaml': LEGACY_JOB_YAML, 'c.yaml': LEGACY_JOB_YAML, 'd.yaml': LEGACY_JOB_YAML });
+  const migratedJob = await migrated(LEGACY_JOB_YAML);
   // Room for a.yaml, not for b.yaml.
   const free = Buffer.byteLength(migratedJob) + 10;
   const run = runBuiltCli(['migrate', '--write', '--sidecar', 'helper', '.'], { cwd: dir, env: withFaults({ FAKE_FREE_BYTES: String(free) }) });
@@ -206,30 +191,30 @@ test('when a file fails to write, the run stops before the next and still report
   expect(run.stdout).toMatch(/\nsummary: 1 change in 1 of 1 file, 1 concern to check\n$/);
   expect(run.stderr).toBe('cdk8s-sidecars: cannot write b.yaml: no space left on the device (ENOSPC); the file is unchanged; stopped before c.yaml and 1 more file\n');
   expect(fs.readFileSync(path.join(dir, 'a.yaml'), 'utf8')).toBe(migratedJob);
-  for (const name of ['b.yaml', 'c.yaml', 'd.yaml']) expect(fs.readFileSync(path.join(dir, name), 'utf8')).toBe(JOB);
+  for (const name of ['b.yaml', 'c.yaml', 'd.yaml']) expect(fs.readFileSync(path.join(dir, name), 'utf8')).toBe(LEGACY_JOB_YAML);
   expect(temporaryFiles(dir)).toEqual([]);
 
   // Unusable input in any file, though, stops the run before anything is written.
-  const bad = folder({ 'a.yaml': JOB, 'b.yaml': 'a: [1, 2\n' });
+  const bad = folder({ 'a.yaml': LEGACY_JOB_YAML, 'b.yaml': 'a: [1, 2\n' });
   const refused = await runCli(['migrate', '--write', '--sidecar', 'helper', '.'], { cwd: bad });
   expect(refused).toMatchObject({ status: 2, stdout: '' });
   expect(refused.stderr).toMatch(/^cdk8s-sidecars: b\.yaml:2:1: [^\n]*\n$/);
-  expect(fs.readFileSync(path.join(bad, 'a.yaml'), 'utf8')).toBe(JOB);
+  expect(fs.readFileSync(path.join(bad, 'a.yaml'), 'utf8')).toBe(LEGACY_JOB_YAML);
 });
 
 test('a file edited while the command runs is not overwritten; the other files are written', async () => {
-  const dir = folder({ 'a.yaml': JOB, 'b.yaml': JOB });
+  const dir = folder({ 'a.yaml': LEGACY_JOB_YAML, 'b.yaml': LEGACY_JOB_YAML });
   const run = runBuiltCli(['migrate', '--write', '--sidecar', 'helper', '.'], { cwd: dir, env: withFaults({ FAKE_EDIT_FILE: path.join(dir, 'a.yaml') }) });
   expect(run.stderr).toBe('cdk8s-sidecars: not written: a.yaml changed since it was read; run migrate again to migrate what it holds now\n');
   expect(run.status).toBe(2);
-  expect(fs.readFileSync(path.join(dir, 'a.yaml'), 'utf8')).toBe(`${JOB}# edited meanwhile\n`);
-  expect(fs.readFileSync(path.join(dir, 'b.yaml'), 'utf8')).toBe(await migrated(JOB));
+  expect(fs.readFileSync(path.join(dir, 'a.yaml'), 'utf8')).toBe(`${LEGACY_JOB_YAML}# edited meanwhile\n`);
+  expect(fs.readFileSync(path.join(dir, 'b.yaml'), 'utf8')).toBe(await migrated(LEGACY_JOB_YAML));
   expect(run.stdout).toMatch(/^b\.yaml\n[^]*\nsummary: 1 change in 1 of 1 file, 1 concern to check\n$/);
   expect(temporaryFiles(dir)).toEqual([]);
 });
 
 test('a file deleted while the command runs is not re-created', async () => {
-  const dir = folder({ 'a.yaml': JOB });
+  const dir = folder({ 'a.yaml': LEGACY_JOB_YAML });
   const run = runBuiltCli(['migrate', '--write', '--sidecar', 'helper', 'a.yaml'], { cwd: dir, env: withFaults({ FAKE_EDIT_FILE: path.join(dir, 'a.yaml'), FAKE_EDIT: 'delete' }) });
   expect(run.stderr).toBe('cdk8s-sidecars: not written: a.yaml was deleted while migrate ran; it is not re-created\n');
   expect(run.status).toBe(2);
@@ -238,8 +223,8 @@ test('a file deleted while the command runs is not re-created', async () => {
 
 describe('symbolic links', () => {
   test('a link that leads out of the folder given is skipped and said so; one inside is followed, and stays a link', async () => {
-    const outside = folder({ 'x.yaml': JOB, 'more/y.yaml': JOB });
-    const dir = folder({ 'k8s/a.yaml': JOB, 'k8s/real/b.yaml': JOB });
+    const outside = folder({ 'x.yaml': LEGACY_JOB_YAML, 'more/y.yaml': LEGACY_JOB_YAML });
+    const dir = folder({ 'k8s/a.yaml': LEGACY_JOB_YAML, 'k8s/real/b.yaml': LEGACY_JOB_YAML });
     fs.symlinkSync(path.join(outside, 'x.yaml'), path.join(dir, 'k8s/out.yaml'));
     fs.symlinkSync(path.join(outside, 'more'), path.join(dir, 'k8s/outdir'));
     fs.symlinkSync('real/b.yaml', path.join(dir, 'k8s/in.yaml'));
@@ -250,31 +235,31 @@ describe('symbolic links', () => {
       `cdk8s-sidecars: skipped k8s/outdir/y.yaml: through a symbolic link it is ${path.join(outside, 'more/y.yaml')}, outside k8s; --write does not write outside the folder it is given`,
       '',
     ]);
-    expect(fs.readFileSync(path.join(outside, 'x.yaml'), 'utf8')).toBe(JOB);
-    expect(fs.readFileSync(path.join(outside, 'more/y.yaml'), 'utf8')).toBe(JOB);
-    expect(fs.readFileSync(path.join(dir, 'k8s/a.yaml'), 'utf8')).toBe(await migrated(JOB));
+    expect(fs.readFileSync(path.join(outside, 'x.yaml'), 'utf8')).toBe(LEGACY_JOB_YAML);
+    expect(fs.readFileSync(path.join(outside, 'more/y.yaml'), 'utf8')).toBe(LEGACY_JOB_YAML);
+    expect(fs.readFileSync(path.join(dir, 'k8s/a.yaml'), 'utf8')).toBe(await migrated(LEGACY_JOB_YAML));
     // The link inside the folder: its target is rewritten once, the link itself stays.
     expect(fs.lstatSync(path.join(dir, 'k8s/in.yaml')).isSymbolicLink()).toBe(true);
-    expect(fs.readFileSync(path.join(dir, 'k8s/real/b.yaml'), 'utf8')).toBe(await migrated(JOB));
+    expect(fs.readFileSync(path.join(dir, 'k8s/real/b.yaml'), 'utf8')).toBe(await migrated(LEGACY_JOB_YAML));
     expect(run.stdout).toMatch(/\nsummary: 2 changes in 2 of 2 files, 2 concerns to check\n$/);
   });
 
   test('a file named on the command line is written only if its link stays in its own folder', async () => {
-    const outside = folder({ 'x.yaml': JOB });
-    const dir = folder({ 'b.yaml': JOB });
+    const outside = folder({ 'x.yaml': LEGACY_JOB_YAML });
+    const dir = folder({ 'b.yaml': LEGACY_JOB_YAML });
     fs.symlinkSync(path.join(outside, 'x.yaml'), path.join(dir, 'out.yaml'));
     fs.symlinkSync('b.yaml', path.join(dir, 'in.yaml'));
     const run = await runCli(['migrate', '--write', '--sidecar', 'helper', 'out.yaml', 'in.yaml'], { cwd: dir });
     expect(run.stderr).toBe(`cdk8s-sidecars: skipped out.yaml: through a symbolic link it is ${path.join(outside, 'x.yaml')}, outside .; --write does not write outside the folder it is given\n`);
-    expect(fs.readFileSync(path.join(outside, 'x.yaml'), 'utf8')).toBe(JOB);
+    expect(fs.readFileSync(path.join(outside, 'x.yaml'), 'utf8')).toBe(LEGACY_JOB_YAML);
     expect(fs.lstatSync(path.join(dir, 'in.yaml')).isSymbolicLink()).toBe(true);
-    expect(fs.readFileSync(path.join(dir, 'b.yaml'), 'utf8')).toBe(await migrated(JOB));
+    expect(fs.readFileSync(path.join(dir, 'b.yaml'), 'utf8')).toBe(await migrated(LEGACY_JOB_YAML));
   });
 });
 
 describe('every byte not meant to change is kept', () => {
   test('a UTF-8 byte-order mark, CRLF line ends, a missing final newline, the permission bits', async () => {
-    const crlf = JOB.replace(/\n/g, '\r\n').replace(/\r\n$/, '');
+    const crlf = LEGACY_JOB_YAML.replace(/\n/g, '\r\n').replace(/\r\n$/, '');
     const dir = folder({ 'a.yaml': Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(crlf)]) });
     fs.chmodSync(path.join(dir, 'a.yaml'), 0o604);
     const run = await runCli(['migrate', '--write', '--sidecar', 'helper', 'a.yaml'], { cwd: dir });
@@ -308,7 +293,7 @@ describe('every byte not meant to change is kept', () => {
       '      ports: [ {port: 80}, {port: 0x1F} ]   # odd spacing',
       '',
     ].join('\n');
-    const job = JOB.replace(/^/gm, '    ').replace(/^ {4}apiVersion/, '  - apiVersion').replace(/ {4}$/, '');
+    const job = LEGACY_JOB_YAML.replace(/^/gm, '    ').replace(/^ {4}apiVersion/, '  - apiVersion').replace(/ {4}$/, '');
     const list = `apiVersion: v1\nkind: List\nitems:\n${untouchedFirst}${job}${untouchedLast}`;
     const dir = folder({ 'list.yaml': list });
     const run = await runCli(['migrate', '--write', '--sidecar', 'helper', 'list.yaml'], { cwd: dir });

@@ -5,23 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expectUnusable, FIXTURES, runCli, tempDir } from './run-cli';
+import { LEGACY_JOB_YAML } from '../manifests';
 
-const LEGACY = [
-  'apiVersion: batch/v1',
-  'kind: Job',
-  'metadata:',
-  '  name: export',
-  'spec:',
-  '  template:',
-  '    spec:',
-  '      restartPolicy: Never',
-  '      containers:',
-  '        - name: export',
-  '          image: example.com/export:1',
-  '        - name: helper',
-  '          image: example.com/in-house-helper:2',
-  '',
-].join('\n');
 
 let dir: string;
 
@@ -45,9 +30,9 @@ test('one input: migrated YAML on stdout, the report on stderr', async () => {
 });
 
 test('--sidecar names a helper the image catalogue does not know; stdin works', async () => {
-  const plain = await runCli(['migrate', '-'], { input: LEGACY });
-  expect(plain.stdout).toBe(LEGACY);
-  const named = await runCli(['migrate', '--sidecar', 'helper', '-'], { input: LEGACY });
+  const plain = await runCli(['migrate', '-'], { input: LEGACY_JOB_YAML });
+  expect(plain.stdout).toBe(LEGACY_JOB_YAML);
+  const named = await runCli(['migrate', '--sidecar', 'helper', '-'], { input: LEGACY_JOB_YAML });
   expect(named.status).toBe(0);
   expect(named.stdout).toContain('initContainers:\n        - name: helper\n');
   expect(named.stderr).toContain('<stdin>\n');
@@ -62,7 +47,7 @@ test('--check changes nothing and exits 1 when something would change', async ()
 
 test('--write rewrites changed files in place and prints the report', async () => {
   const file = path.join(dir, 'job.yaml');
-  fs.writeFileSync(file, LEGACY);
+  fs.writeFileSync(file, LEGACY_JOB_YAML);
   const untouched = path.join(dir, 'clean.yaml');
   fs.copyFileSync(path.join(FIXTURES, 'manifests/clean.yaml'), untouched);
   const before = fs.statSync(untouched).mtimeMs;
