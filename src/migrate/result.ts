@@ -14,7 +14,7 @@ export interface MigrateOptions {
   /**
    * The Kubernetes minor version the manifests are meant for, e.g. `'1.33'`. Below 1.29 nothing is
    * moved (native sidecars are off); it also picks the rule set the output is validated with.
-   * @default '1.33'
+   * @default - the oldest Kubernetes minor supported upstream when the release was cut ('1.35')
    */
   readonly kubernetesVersion?: string;
 }

@@ -49,7 +49,7 @@ export interface ValidationOptions {
    * The Kubernetes minor version the manifests are meant for, e.g. `'1.33'`.
    * Some verdicts change with the version (native sidecars need 1.29+, container restart
    * rules are accepted from 1.35, pod-level resources from 1.34).
-   * @default '1.33'
+   * @default - the oldest Kubernetes minor supported upstream when the release was cut ('1.35')
    */
   readonly kubernetesVersion?: string;
 

@@ -8,7 +8,8 @@ export interface SidecarWorkloadOptions {
   /**
    * The Kubernetes minor version the manifests are for. Native sidecars need 1.29 or later
    * (beta and on by default; GA in 1.33); earlier versions fail synth with an explanation.
-   * @default - the `cdk8s-sidecars:kubernetesVersion` context value, else '1.33'
+   * @default - the `cdk8s-sidecars:kubernetesVersion` context value, else the oldest Kubernetes minor
+   * supported upstream when the release was cut ('1.35')
    */
   readonly kubernetesVersion?: string;
   /**
