@@ -6,7 +6,6 @@ import * as kplus from 'cdk8s-plus-30';
 import * as k8s from 'cdk8s-plus-30/lib/imports/k8s';
 import { RunOnceInitProps, SidecarProps } from '../init-container';
 import { MeshLogLevel } from './mesh';
-import { RuleSuppression } from '../integration';
 
 /** What a renderer may know about the workload. Reads that depend on later calls are lazy. */
 export interface MeshTarget {
@@ -32,7 +31,6 @@ export interface MeshRendering {
   readonly proxy: SidecarProps;
   readonly labels: Record<string, string>;
   readonly annotations: Record<string, string>;
-  readonly suppressions: RuleSuppression[];
   /** Completes the proxy from the final pod spec: env, mounts, volumes, probe rewriting. */
   readonly transform: (spec: any) => any;
 }

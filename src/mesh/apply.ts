@@ -29,7 +29,6 @@ export function bindMesh(host: ISidecarHost, mesh: Mesh): MeshBinding {
   host.pinFirst(proxy);
   Object.entries(rendering.labels).forEach(([key, value]) => podMetadata.addLabel(key, value));
   Object.entries(rendering.annotations).forEach(([key, value]) => podMetadata.addAnnotation(key, value));
-  rendering.suppressions.forEach(suppression => host.addSuppression(suppression));
   host.addPodSpecTransform({ transformPodSpec: rendering.transform });
   return { proxy, init };
 }

@@ -211,10 +211,6 @@ export function renderIstio(target: MeshTarget, mesh: Mesh, options: IstioOption
     proxy,
     labels,
     annotations,
-    suppressions: options.proxyReadinessProbe ? [{
-      ruleId: 'SC208',
-      reason: 'Mesh option proxyReadinessProbe asked for the injector\'s istio-proxy readinessProbe, so the pod leaves Service endpoints while Envoy is not ready',
-    }] : [],
     transform,
   };
 }

@@ -200,10 +200,6 @@ export function renderLinkerd(target: MeshTarget, mesh: Mesh, options: LinkerdOp
       'config.linkerd.io/skip-subnets': cni ? options.excludeOutboundIpRanges?.join(',') : undefined,
       'config.linkerd.io/default-inbound-policy': options.defaultInboundPolicy,
     }),
-    suppressions: options.proxyReadinessProbe ? [{
-      ruleId: 'SC208',
-      reason: 'Mesh option proxyReadinessProbe asked for the injector\'s linkerd-proxy readinessProbe on /ready, so the pod leaves Service endpoints while the proxy is not ready',
-    }] : [],
     transform,
   };
 }

@@ -136,8 +136,8 @@ export interface MeshOptions {
    * Also give the proxy the injector's readinessProbe. Native sidecars do not need it: the
    * startupProbe on the same endpoint holds back every later container until the proxy is ready,
    * a crashed proxy unreadies the pod anyway, and (Istio) rewritten app probes go through the
-   * agent. With it, the proxy's readiness couples to the pod's, and SC208 is suppressed with
-   * that reason. RENDER mode only.
+   * agent. With it, the proxy's readiness couples to the pod's (SC208 leaves a mesh proxy's
+   * readinessProbe alone: the pod cannot serve while its proxy is not ready). RENDER mode only.
    * @default false
    */
   readonly proxyReadinessProbe?: boolean;

@@ -313,7 +313,7 @@ describe('Istio probe rewriting', () => {
 });
 
 describe('the optional proxy readinessProbe', () => {
-  test('renders the injector\'s readinessProbe and suppresses SC208 on the construct with the reason', () => {
+  test('renders the injector\'s readinessProbe, which SC208 leaves alone on a mesh proxy', () => {
     const { chart, deployment } = withApp({ proxyReadinessProbe: true });
     const { manifests, spec } = render(chart);
     expect(container(spec, 'istio-proxy').readinessProbe).toEqual({

@@ -185,7 +185,7 @@ describe('MeshedDeployment with Linkerd, rendered', () => {
     }
   });
 
-  test('proxyReadinessProbe renders /ready on 4191 and suppresses SC208 on the construct', () => {
+  test('proxyReadinessProbe renders /ready on 4191, which SC208 leaves alone on a mesh proxy', () => {
     const { chart, deployment } = withApp({ proxyReadinessProbe: true });
     const { manifests, spec } = render(chart);
     expect(container(spec, 'linkerd-proxy').readinessProbe).toEqual({
